@@ -1,0 +1,28 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import mdx from '@astrojs/mdx';
+import { unified } from '@astrojs/markdown-remark';
+import remarkMath from 'remark-math';
+import rehypeKatex from 'rehype-katex';
+import remarkMathStrict from './src/lib/markdown/remark-math-strict.mjs';
+
+// Telemetry stays off even when someone runs `astro` by hand.
+process.env.ASTRO_TELEMETRY_DISABLED = '1';
+
+export default defineConfig({
+  site: 'http://localhost:4321',
+  trailingSlash: 'always',
+  build: { format: 'directory' },
+  markdown: {
+    // throwOnError: a formula KaTeX cannot parse fails the build (file and line in the message)
+    // instead of shipping a red error box or a blank article.
+    processor: unified({
+      remarkPlugins: [remarkMath, remarkMathStrict],
+      rehypePlugins: [[rehypeKatex, { output: 'htmlAndMathml' }]],
+    }),
+  },
+  integrations: [mdx()],
+  vite: {
+    server: { fs: { allow: ['..'] } },
+  },
+});
