@@ -1,0 +1,127 @@
+import type { Bilingual } from '../i18n/lang';
+
+/**
+ * The hover glossary shared by both languages. `<Term id="…">` in a lesson shows the entry.
+ * Add entries in alphabetical order of id; keep definitions to one or two sentences.
+ */
+export interface GlossaryEntry {
+  term: Bilingual;
+  definition: Bilingual;
+}
+
+export const GLOSSARY = {
+  token: {
+    term: { en: 'token', zh: 'token（词元）' },
+    definition: {
+      en: 'A piece of text the tokenizer cuts a prompt into — a word, part of a word or a symbol — each with an integer id from a fixed vocabulary (49,408 entries for CLIP).',
+      zh: '分词器把提示词切成的小块：一个词、半个词或一个符号。每个 token 在固定词表里有一个整数编号（CLIP 的词表有 49408 个）。',
+    },
+  },
+  embedding: {
+    term: { en: 'embedding', zh: 'embedding（嵌入向量）' },
+    definition: {
+      en: 'A vector of numbers that stands for a token or an image. SD1.5 turns each of its 77 token positions into a 768-number vector.',
+      zh: '用一串数字（向量）来代表一个 token 或一张图。SD1.5 把 77 个 token 位置各变成一个 768 维的向量。',
+    },
+  },
+  clip: {
+    term: { en: 'CLIP', zh: 'CLIP' },
+    definition: {
+      en: 'A pair of encoders, one for text and one for images, trained together so that a caption and its picture land close together in the same vector space.',
+      zh: '一对编码器，一个编码文字、一个编码图片，一起训练，让图片和描述它的文字落在同一个向量空间里、彼此靠近。',
+    },
+  },
+  unet: {
+    term: { en: 'UNet', zh: 'UNet' },
+    definition: {
+      en: 'The denoising network of Stable Diffusion: it predicts the noise in a latent, going down in resolution and back up, with cross-attention to the prompt at several depths.',
+      zh: 'Stable Diffusion 里负责去噪的网络：先把潜空间图像一步步缩小再放大，预测其中的噪声；在好几个深度通过交叉注意力读取提示词。',
+    },
+  },
+  'cross-attention': {
+    term: { en: 'cross-attention', zh: '交叉注意力' },
+    definition: {
+      en: 'Attention whose queries come from the image being generated and whose keys and values come from somewhere else — the prompt’s embeddings, or with IP-Adapter also the image tokens.',
+      zh: '一种注意力：查询（Q）来自正在生成的图像，键和值（K、V）来自别处——提示词的嵌入向量；用了 IP-Adapter 之后，还来自参考图的图像 token。',
+    },
+  },
+  'self-attention': {
+    term: { en: 'self-attention', zh: '自注意力' },
+    definition: {
+      en: 'Attention in which queries, keys and values all come from the same sequence, so every position can look at every other.',
+      zh: 'Q、K、V 都来自同一个序列的注意力，每个位置都能看到其它所有位置。',
+    },
+  },
+  lora: {
+    term: { en: 'LoRA', zh: 'LoRA' },
+    definition: {
+      en: 'Low-Rank Adaptation: a weight update written as the product of two thin matrices B·A, trained while the base weights stay frozen.',
+      zh: '低秩适配：把权重的改动写成两个“瘦”矩阵的乘积 B·A，训练时只训练它们，底模权重保持不动。',
+    },
+  },
+  rank: {
+    term: { en: 'rank', zh: '秩（rank）' },
+    definition: {
+      en: 'The number of independent directions a matrix can express; a LoRA of rank r can only change a layer along r directions.',
+      zh: '矩阵能表达的独立方向的个数；秩为 r 的 LoRA 只能沿 r 个方向改动一层。',
+    },
+  },
+  cfg: {
+    term: { en: 'CFG', zh: 'CFG（提示词引导系数）' },
+    definition: {
+      en: 'Classifier-free guidance: the model predicts noise with and without the condition and moves further in the direction of the difference, by the CFG scale.',
+      zh: '无分类器引导：模型分别在“有条件”和“无条件”下预测噪声，再沿两者之差的方向多走一些，走多远由 CFG 数值决定。',
+    },
+  },
+  latent: {
+    term: { en: 'latent', zh: '潜空间（latent）' },
+    definition: {
+      en: 'The compressed picture the UNet works on: for SD1.5, 4 channels at one eighth of the image size (64×64 for 512×512). The VAE converts between latents and pixels.',
+      zh: 'UNet 实际处理的压缩图像：SD1.5 里是 4 个通道、边长为原图的 1/8（512×512 的图对应 64×64）。VAE 负责在潜空间和像素之间转换。',
+    },
+  },
+  vae: {
+    term: { en: 'VAE', zh: 'VAE' },
+    definition: {
+      en: 'The autoencoder that turns pixels into latents (encoder) and latents back into pixels (decoder).',
+      zh: '变分自编码器：编码器把像素压成潜空间，解码器把潜空间还原成像素。',
+    },
+  },
+  'ip-adapter': {
+    term: { en: 'IP-Adapter', zh: 'IP-Adapter' },
+    definition: {
+      en: 'Image Prompt Adapter: a small trained add-on (22M parameters for SD1.5) that lets a reference image steer a frozen diffusion model through a second, decoupled cross-attention.',
+      zh: '图像提示适配器：一个很小的训练模块（SD1.5 版 2200 万参数），通过一条额外的、解耦的交叉注意力，让参考图去引导冻结的底模。',
+    },
+  },
+  'decoupled-cross-attention': {
+    term: { en: 'decoupled cross-attention', zh: '解耦交叉注意力' },
+    definition: {
+      en: 'IP-Adapter’s design: the same queries attend to text tokens and to image tokens in two separate softmaxes, and the results are added with weight λ.',
+      zh: 'IP-Adapter 的核心设计：同一组查询分别对文字 token 和图像 token 做两次独立的 softmax 注意力，结果按权重 λ 相加。',
+    },
+  },
+  'image-encoder': {
+    term: { en: 'image encoder', zh: '图像编码器（CLIP Vision）' },
+    definition: {
+      en: 'The frozen CLIP vision network (ViT-H/14 for SD1.5 adapters) that turns the reference image into an embedding.',
+      zh: '冻结的 CLIP 视觉网络（SD1.5 的 IP-Adapter 用 ViT-H/14），把参考图变成嵌入向量。',
+    },
+  },
+  sampler: {
+    term: { en: 'sampler / scheduler', zh: '采样器 / 调度器' },
+    definition: {
+      en: 'The rule that turns the UNet’s noise predictions into the next, less noisy latent, step by step (Euler, DPM++ 2M, DDIM …).',
+      zh: '把 UNet 的噪声预测一步步变成更干净潜空间图像的规则（Euler、DPM++ 2M、DDIM 等）。',
+    },
+  },
+  softmax: {
+    term: { en: 'softmax', zh: 'softmax' },
+    definition: {
+      en: 'Turns a list of scores into positive weights that add up to 1: exp of each score divided by the sum of the exps.',
+      zh: '把一组分数变成加起来等于 1 的正权重：每个分数取指数，再除以所有指数之和。',
+    },
+  },
+} satisfies Record<string, GlossaryEntry>;
+
+export type GlossaryId = keyof typeof GLOSSARY;
