@@ -8,6 +8,17 @@ export interface Source {
   year: number;
   venue?: string;
   url: string;
+  /** How an in-text citation names it; defaults to the first author's surname (+ "et al."). */
+  short?: string;
+}
+
+/** "Ye et al., 2023" — the label of an in-text citation. */
+export function citeLabel(s: Source): string {
+  if (s.short) return `${s.short}, ${s.year}`;
+  const authors = s.authors.split(',').map((a) => a.trim());
+  const first = authors[0].replace(/\s+et al\.?$/, '').replace(/\s*\(.*\)$/, '');
+  const surname = first.split(/\s+/).pop();
+  return `${surname}${authors.length > 1 || s.authors.includes(' et al') ? ' et al.' : ''}, ${s.year}`;
 }
 
 export const SOURCES = {
@@ -55,6 +66,7 @@ export const SOURCES = {
   },
   'ipadapter-plus': {
     authors: 'Matteo Spinelli (cubiq)',
+    short: 'cubiq',
     title: 'ComfyUI_IPAdapter_plus',
     year: 2024,
     venue: 'GitHub',
@@ -62,6 +74,7 @@ export const SOURCES = {
   },
   'ipadapter-code': {
     authors: 'Tencent AI Lab',
+    short: 'Tencent AI Lab',
     title: 'IP-Adapter (official code and models)',
     year: 2023,
     venue: 'GitHub / Hugging Face h94/IP-Adapter',
@@ -69,6 +82,7 @@ export const SOURCES = {
   },
   diffusers: {
     authors: 'Hugging Face',
+    short: 'Hugging Face',
     title: 'Diffusers: IP-Adapter documentation',
     year: 2024,
     url: 'https://huggingface.co/docs/diffusers/using-diffusers/ip_adapter',

@@ -1,0 +1,89 @@
+// The site's small client script: theme, search dialog, phone menu, progress marks, quizzes.
+// Everything here is progressive enhancement: the lessons read fine without it.
+import { readProgress, setDone } from '../lib/course/progress';
+import { initSearch } from './search';
+import { initQuizzes } from './quiz';
+
+const root = document.documentElement;
+
+function applyTheme(pref: string) {
+  const dark = pref === 'dark' || (pref === 'auto' && matchMedia('(prefers-color-scheme: dark)').matches);
+  root.dataset.theme = dark ? 'dark' : 'light';
+  root.dataset.themePref = pref;
+}
+
+function initTheme() {
+  const select = document.querySelector<HTMLSelectElement>('[data-theme-select]');
+  if (!select) return;
+  select.value = root.dataset.themePref ?? 'auto';
+  select.addEventListener('change', () => {
+    try { localStorage.setItem('ipa-theme', select.value); } catch { /* private mode */ }
+    applyTheme(select.value);
+  });
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => applyTheme(root.dataset.themePref ?? 'auto'));
+}
+
+function initMenu() {
+  const toggle = document.querySelector<HTMLButtonElement>('[data-menu-toggle]');
+  const sidebar = document.getElementById('sidebar');
+  if (!toggle || !sidebar) return;
+  toggle.addEventListener('click', () => {
+    const open = sidebar.classList.toggle('open');
+    toggle.setAttribute('aria-expanded', String(open));
+  });
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && sidebar.classList.contains('open')) {
+      sidebar.classList.remove('open');
+      toggle.setAttribute('aria-expanded', 'false');
+      toggle.focus();
+    }
+  });
+}
+
+function renderProgress() {
+  const done = readProgress(localStorage);
+  document.querySelectorAll<HTMLElement>('[data-lesson-slug]').forEach((el) => {
+    const isDone = done.has(el.dataset.lessonSlug!);
+    el.querySelector('.check')!.textContent = isDone ? '✓' : '';
+    el.querySelector('.done-label')?.toggleAttribute('hidden', !isDone);
+  });
+  const summary = document.querySelector<HTMLElement>('[data-progress-count]');
+  const listed = [...document.querySelectorAll<HTMLElement>('[data-lesson-slug]')].map((el) => el.dataset.lessonSlug!);
+  if (summary) summary.textContent = String(listed.filter((slug) => done.has(slug)).length);
+  const box = document.querySelector<HTMLInputElement>('[data-mark-done]');
+  if (box) box.checked = done.has(box.value);
+}
+
+function initProgress() {
+  try {
+    renderProgress();
+  } catch {
+    return; // no localStorage: no progress marks
+  }
+  document.querySelector<HTMLInputElement>('[data-mark-done]')?.addEventListener('change', (e) => {
+    const box = e.currentTarget as HTMLInputElement;
+    setDone(localStorage, box.value, box.checked);
+    renderProgress();
+  });
+  window.addEventListener('storage', (e) => { if (e.key === 'ipa-progress') renderProgress(); });
+}
+
+// Printed pages show every answer.
+window.addEventListener('beforeprint', () => {
+  document.querySelectorAll<HTMLDetailsElement>('details.answer:not([open])').forEach((d) => {
+    d.open = true;
+    d.dataset.printOpened = '';
+  });
+});
+window.addEventListener('afterprint', () => {
+  document.querySelectorAll<HTMLDetailsElement>('details[data-print-opened]').forEach((d) => {
+    d.open = false;
+    delete d.dataset.printOpened;
+  });
+});
+
+initTheme();
+initMenu();
+initProgress();
+initSearch();
+initQuizzes();
