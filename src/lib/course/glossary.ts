@@ -122,6 +122,55 @@ export const GLOSSARY = {
       zh: '把一组分数变成加起来等于 1 的正权重：每个分数取指数，再除以所有指数之和。',
     },
   },
+  bpe: {
+    term: { en: 'BPE (byte-pair encoding)', zh: 'BPE（字节对编码）' },
+    definition: {
+      en: 'The tokenizer scheme CLIP uses: start from single bytes and repeatedly merge the most frequent neighbouring pairs into one vocabulary entry, so common words become one token and rare ones several.',
+      zh: 'CLIP 用的分词方法：从单个字节出发，反复把最常一起出现的相邻两块合并成一个词表条目。常见英文单词因此是一个 token，少见的词会被拆成几块。',
+    },
+  },
+  'class-token': {
+    term: { en: 'class token', zh: '分类 token（CLS）' },
+    definition: {
+      en: 'An extra learned token a vision transformer puts in front of the image patches; its final state summarises the whole picture and becomes the image embedding.',
+      zh: '视觉 Transformer 放在所有图块前面的一个额外 token；它最后的输出概括整张图，就是图像 embedding 的来源。',
+    },
+  },
+  patch: {
+    term: { en: 'patch', zh: '图块（patch）' },
+    definition: {
+      en: 'A small square of the input picture (14×14 pixels for ViT-H/14) that a vision transformer treats as one token.',
+      zh: '输入图片上的一个小方块（ViT-H/14 是 14×14 像素），视觉 Transformer 把每个图块当作一个 token。',
+    },
+  },
+  projector: {
+    term: { en: 'projector (image projection model)', zh: '投影层（image projection）' },
+    definition: {
+      en: 'The small trained network of IP-Adapter that turns the CLIP image embedding into image tokens of the UNet’s text width (768 for SD1.5): 4 tokens for the base model, 16 for Plus.',
+      zh: 'IP-Adapter 里训练出来的小网络，把 CLIP 图像 embedding 变成和文本 token 一样宽（SD1.5 是 768）的图像 token：基础版 4 个，Plus 版 16 个。',
+    },
+  },
+  'contrastive-learning': {
+    term: { en: 'contrastive learning', zh: '对比学习' },
+    definition: {
+      en: 'Training that pulls matching pairs (a picture and its caption) together and pushes the other pairs in the batch apart; CLIP’s InfoNCE loss is one.',
+      zh: '一种训练方式：把配对的样本（图片和它的描述）拉近，把同一批里不配对的推远。CLIP 用的 InfoNCE 损失就是这样。',
+    },
+  },
+  img2img: {
+    term: { en: 'image-to-image (img2img)', zh: '图生图（img2img）' },
+    definition: {
+      en: 'Starting the sampler from a noised copy of a reference image’s latent instead of pure noise; the denoise strength decides how much noise is added and how many steps run.',
+      zh: '不从纯噪声出发，而是把参考图编码成潜空间后加一部分噪声作为起点再去噪；重绘幅度（denoise）决定加多少噪声、跑哪些步。',
+    },
+  },
+  'denoise-strength': {
+    term: { en: 'denoise strength', zh: '重绘幅度（denoise）' },
+    definition: {
+      en: 'In img2img, the fraction of the noise schedule that is run: 1 starts from (almost) pure noise, 0.3 keeps most of the reference.',
+      zh: '图生图里要跑的那一段噪声进度：1 几乎从纯噪声开始，0.3 会保留参考图的大部分。',
+    },
+  },
 } satisfies Record<string, GlossaryEntry>;
 
 export type GlossaryId = keyof typeof GLOSSARY;
