@@ -9,6 +9,11 @@ import { Weights } from '../weights/weights';
 import { buildUnet, unetCrossAttentionLayers, unetMaskLevels, type UnetConfig } from './unet';
 import { unetTimeProj } from './timestep';
 import { usedTensors } from './graphWeights';
+import { Graph } from '../onnx/graph';
+import { decoupledAttention } from './decoupledAttention';
+import { branchScaleInputs } from './unet';
+import { applyEmbedsScaling, EMBEDS_SCALING_MODES, embedsScalingFor } from '../ipadapter/embedsScaling';
+import { ldmWeights } from '../weights/ldmKeyMap';
 
 const config = JSON.parse(readFileSync(fixture('unet', 'config.json'), 'utf8')) as UnetConfig;
 const layerMap = JSON.parse(readFileSync(fixture('unet', 'ip_layer_map.json'), 'utf8')) as { ip_layers: { ckpt_index: number; processor: string }[] };
@@ -77,9 +82,9 @@ describe('UNet + IP-Adapter (tiny fixture, fp32, onnxruntime-web wasm)', () => {
   };
 
   test('layer order: ComfyUI index (input → middle → output) ↔ h94 checkpoint index (down, up, mid last)', () => {
-    const byModule = new Map(layers.map((l) => [l.module, l]));
-    for (const m of layerMap.ip_layers) expect(byModule.get(m.processor.replace(/\.processor$/, ''))?.ckptIndex).toBe(m.ckpt_index);
-    expect(layers.map((l) => l.ckptIndex)).toEqual([1, 3, 11, 5, 7, 9]);
+    const byModule = new Map(layers.map((l) => [l.modules[0], l]));
+    for (const m of layerMap.ip_layers) expect(byModule.get(m.processor.replace(/\.processor$/, ''))?.ckptIndices).toEqual([m.ckpt_index]);
+    expect(layers.map((l) => l.ckptIndices[0])).toEqual([1, 3, 11, 5, 7, 9]);
     expect(layers.map((l) => l.block)).toEqual(['input', 'input', 'middle', 'output', 'output', 'output']);
     expect(levels).toEqual([0, 1]);
   });
@@ -104,7 +109,7 @@ describe('UNet + IP-Adapter (tiny fixture, fp32, onnxruntime-web wasm)', () => {
     // diffusers' per-processor scales are in ip_layer_map order; place them at ComfyUI indices
     const effective = outputs.float32('ip_layer_scales_effective');
     const comfy = new Array(L).fill(0);
-    layerMap.ip_layers.forEach((m, i) => { comfy[layers.find((l) => l.ckptIndex === m.ckpt_index)!.index] = effective[i]; });
+    layerMap.ip_layers.forEach((m, i) => { comfy[layers.find((l) => l.ckptIndices[0] === m.ckpt_index)!.index] = effective[i]; });
     expect(comfy).toEqual([0, 0.75, 0.5, 0, 1, 0]);
     check('base per-layer', await run(feeds({ scales: [comfy] })), 'out_ip_layer_scales');
     // negative control: the same numbers in h94/diffusers order (mid last) are another weighting
@@ -159,5 +164,91 @@ describe('UNet + IP-Adapter (tiny fixture, fp32, onnxruntime-web wasm)', () => {
     expect(used.map((t) => `${t.location}:${t.info.name}`).sort()).toEqual(expected);
     // the base adapter's 12 ip weights appear once although two branches use them
     expect(graph.initializers.filter((t) => t.name.startsWith(`${baseFile.weightFile.location}:`))).toHaveLength(12);
+  });
+});
+
+describe('embeds_scaling (ComfyUI) through the graph inputs', () => {
+  /** softmax(q·kᵀ/√d)·v per head, row-major [S, C] / [T, C]. */
+  function attentionRef(q: Float32Array, k: Float32Array, v: Float32Array, S: number, T: number, H: number, D: number): Float64Array {
+    const C = H * D;
+    const out = new Float64Array(S * C);
+    for (let h = 0; h < H; h++) for (let s = 0; s < S; s++) {
+      const logits = new Float64Array(T);
+      for (let t = 0; t < T; t++) { let dot = 0; for (let d = 0; d < D; d++) dot += q[s * C + h * D + d] * k[t * C + h * D + d]; logits[t] = dot / Math.sqrt(D); }
+      const max = Math.max(...logits);
+      let z = 0;
+      for (let t = 0; t < T; t++) { logits[t] = Math.exp(logits[t] - max); z += logits[t]; }
+      for (let t = 0; t < T; t++) for (let d = 0; d < D; d++) out[s * C + h * D + d] += (logits[t] / z) * v[t * C + h * D + d];
+    }
+    return out;
+  }
+
+  test('one layer: λ/s/μ inputs reproduce applyEmbedsScaling + outScale for all four modes', async () => {
+    const [S, Tt, Ti, H, D] = [6, 5, 4, 2, 4];
+    const C = H * D;
+    let seed = 1;
+    const rnd = (n: number) => Float32Array.from({ length: n }, () => { seed = (seed * 16807) % 2147483647; return (seed / 2147483647 - 0.5) * 3; });
+    const [q, kt, vt, ki, vi] = [rnd(S * C), rnd(Tt * C), rnd(Tt * C), rnd(Ti * C), rnd(Ti * C)];
+    const mask = Float32Array.from({ length: S }, (_, i) => (i % 3) / 2);
+    const g = new Graph('decoupled', 'float32');
+    const inp = (name: string, dims: number[]) => g.input(name, 'float32', dims);
+    const res = decoupledAttention(g, inp('q', [1, S, C]), inp('k', [1, Tt, C]), inp('v', [1, Tt, C]), H, D, [{
+      k: inp('ki', [1, Ti, C]), v: inp('vi', [1, Ti, C]), scale: inp('scale', []), kScale: inp('ks', []), vMeanCoef: inp('vm', []),
+      mask: g.op('Unsqueeze', [inp('mask', [1, S]), g.ints([1, 3])]),
+    }]);
+    g.output('out', res.out, 'float32', [1, S, C]);
+    const session = await createSession(ort, g, new Map());
+    const text = attentionRef(q, kt, vt, S, Tt, H, D);
+    for (const mode of EMBEDS_SCALING_MODES) for (const w of [0, 0.6, 1.7]) {
+      const plan = embedsScalingFor(mode, w, 640);
+      const { scale, kScale, vMean } = branchScaleInputs([plan]);
+      const out = (await session.run({
+        q: f32(q, [1, S, C]), k: f32(kt, [1, Tt, C]), v: f32(vt, [1, Tt, C]), ki: f32(ki, [1, Ti, C]), vi: f32(vi, [1, Ti, C]),
+        scale: f32(scale, []), ks: f32(kScale, []), vm: f32(vMean, []), mask: f32(mask, [1, S]),
+      })).out.data as Float32Array;
+      const expected = Float64Array.from(text);
+      if (plan.active) {
+        const scaled = applyEmbedsScaling(ki, vi, Ti, C, plan);
+        const ip = attentionRef(q, scaled.k, scaled.v, S, Ti, H, D);
+        for (let s = 0; s < S; s++) for (let c = 0; c < C; c++) expected[s * C + c] += ip[s * C + c] * plan.outScale * mask[s];
+      }
+      const err = relativeError(out, expected);
+      expect(err, `${mode} w=${w}`).toBeLessThan(1e-6);
+    }
+  });
+
+  test('UNet with embedsScaling inputs: V only at 1 = out_ip_scale1; K+V at 1 gives the same', async () => {
+    const graph = buildUnet(config, unetWeights, { adapters: [{ weights: base }], embedsScaling: true });
+    const session = await createSession(ort, graph, files);
+    const f = feeds();
+    for (const mode of ['V only', 'K+V'] as const) {
+      const { scale, kScale, vMean } = branchScaleInputs(layers.map(() => embedsScalingFor(mode, 1, 1280)));
+      const out = await session.run({
+        sample: f.sample, time_proj: f.time_proj, encoder_hidden_states: f.encoder_hidden_states, ip_tokens_0: f.ip_tokens_0,
+        ip_scale_0: f32(scale, [L]), ip_k_scale_0: f32(kScale, [L]), ip_v_mean_0: f32(vMean, [L]),
+      });
+      expect(relativeError(out.out_sample.data as Float32Array, outputs.float32('out_ip_scale1')), mode).toBeLessThan(1e-4);
+    }
+  });
+});
+
+describe('single-file (LDM) checkpoint through weights/ldmKeyMap', () => {
+  test('UNet from checkpoint.safetensors: out_plain and the base adapter at scale 1', async () => {
+    const ckpt = loadFixtureFile('ldm_single_file', 'checkpoint.safetensors');
+    const ldm = ldmWeights(ckpt.weightFile, 'unet');
+    const graph = buildUnet(config, ldm, { adapters: [{ weights: base }] });
+    const used = usedTensors(graph, [ckpt.weightFile, baseFile.weightFile]).filter((t) => t.location === ckpt.weightFile.location);
+    expect(used).toHaveLength(304);
+    const session = await createSession(ort, graph, new Map([[ckpt.weightFile.location, ckpt.bytes], [baseFile.weightFile.location, baseFile.bytes]]));
+    const f = feeds();
+    const run = async (s: number) => (await session.run({
+      sample: f.sample, time_proj: f.time_proj, encoder_hidden_states: f.encoder_hidden_states, ip_tokens_0: f.ip_tokens_0,
+      ip_scale_0: f32(new Float32Array(L).fill(s), [L]),
+    })).out_sample.data as Float32Array;
+    const e0 = relativeError(await run(0), outputs.float32('out_plain'));
+    const e1 = relativeError(await run(1), outputs.float32('out_ip_scale1'));
+    console.log(`single-file UNet: out_plain rel err ${e0.toExponential(2)}, out_ip_scale1 ${e1.toExponential(2)}`);
+    expect(e0).toBeLessThan(1e-4);
+    expect(e1).toBeLessThan(1e-4);
   });
 });

@@ -27,7 +27,8 @@ import { conv, downsample, groupNorm, resnetBlock, transformer2d, upsample, type
  *     and ComfyUI's "concat" do); or give each reference its own branch (same `Weights` twice:
  *     the weights are shared, not duplicated) to scale or mask them separately.
  *   - `ip_scale_{a}` [L] — λ per cross-attention layer in ComfyUI order (input → middle →
- *     output; `unetCrossAttentionLayers` gives the map to h94 indices). L = 16 for SD1.5.
+ *     output; `unetCrossAttentionLayers` gives the map to h94 indices). L = 16 for SD1.5, the
+ *     order of `ipadapter/weightTypes.ts` IP_LAYERS.sd15.
  *   - with `embedsScaling`: `ip_k_scale_{a}` [L] (multiplies the image keys) and
  *     `ip_v_mean_{a}` [L] (adds μ·mean_tokens(V) to the branch). ComfyUI's embeds_scaling is then
  *     V only: (λ=w, s=1, μ=0); K+V: (w, w, 0); K+V w/ C penalty: (w′, w′, 0) with w′ = w·C/1280;
@@ -44,7 +45,8 @@ import { conv, downsample, groupNorm, resnetBlock, transformer2d, upsample, type
  * Outputs
  * - `out_sample` [B, out_channels, H, W] — the model output (ε for SD1.5).
  * - for each ComfyUI index t in `probeLayers`: `attn_text_{t}` [B, heads, S_t, T_text] and
- *   `attn_ip_{a}_{t}` [B, heads, S_t, T_a] — softmax probabilities of each branch (before λ/mask).
+ *   `attn_ip_{a}_{t}` [B, heads, S_t, T_a] — softmax probabilities of each branch (before λ/mask);
+ *   for modules with several transformer blocks (not SD1.x), `_{block}` is appended.
  */
 export interface UnetConfig {
   in_channels: number;
@@ -92,15 +94,21 @@ export interface UnetOptions {
   name?: string;
 }
 
-/** One cross-attention (attn2) layer of the UNet. */
+/**
+ * One image-branch layer: a Transformer2DModel (ComfyUI's SpatialTransformer) and the attn2 of
+ * each of its transformer blocks (one in SD1.x). ComfyUI's `transformer_index` counts these
+ * modules, so all blocks of one module share a scale; the h94 checkpoint numbers each attn2.
+ */
 export interface CrossAttentionLayer {
   /** ComfyUI `transformer_index`: 0-based, execution order input → middle → output. */
   index: number;
-  /** `i` of `ip_adapter.{i}.to_k_ip.weight`: position in diffusers' attn_processors (down, up, mid last). */
-  ckptIndex: number;
-  /** diffusers module path, e.g. `down_blocks.0.attentions.0.transformer_blocks.0.attn2`. */
-  module: string;
   block: 'input' | 'middle' | 'output';
+  /** diffusers path of the Transformer2DModel, e.g. `down_blocks.0.attentions.0`. */
+  attention: string;
+  /** diffusers paths of its attn2 modules, e.g. `down_blocks.0.attentions.0.transformer_blocks.0.attn2`. */
+  modules: string[];
+  /** `i` of `ip_adapter.{i}.to_k_ip.weight`, one per module: diffusers' attn_processors order (down, up, mid last). */
+  ckptIndices: number[];
   channels: number;
   heads: number;
   /** 2× downsamplings before it: it sees ceil(H/2^level)·ceil(W/2^level) query tokens. */
@@ -194,15 +202,14 @@ export function unetCrossAttentionLayers(config: UnetConfig): CrossAttentionLaye
   // diffusers' attn_processors order: down blocks, up blocks, mid block last; attn1, attn2 alternate.
   const rank = { input: 0, output: 1, middle: 2 } as const;
   const diffusersOrder = [...mods].sort((a, b) => rank[a.block] - rank[b.block]);
-  const ckpt = new Map<string, number>();
+  const ckpt = new Map<string, number[]>();
   let p = 0;
-  for (const m of diffusersOrder) for (let k = 0; k < m.layers; k++) { ckpt.set(`${m.prefix}.transformer_blocks.${k}.attn2`, p + 1); p += 2; }
-  const out: CrossAttentionLayer[] = [];
-  for (const m of mods) for (let k = 0; k < m.layers; k++) {
-    const module = `${m.prefix}.transformer_blocks.${k}.attn2`;
-    out.push({ index: out.length, ckptIndex: ckpt.get(module)!, module, block: m.block, channels: m.channels, heads: m.heads, level: m.level });
-  }
-  return out;
+  for (const m of diffusersOrder) ckpt.set(m.prefix, Array.from({ length: m.layers }, () => { p += 2; return p - 1; }));
+  return mods.map((m, index) => ({
+    index, block: m.block, attention: m.prefix,
+    modules: Array.from({ length: m.layers }, (_, k) => `${m.prefix}.transformer_blocks.${k}.attn2`),
+    ckptIndices: ckpt.get(m.prefix)!, channels: m.channels, heads: m.heads, level: m.level,
+  }));
 }
 
 /** The levels l that have cross-attention, i.e. the `ip_mask_{a}_{l}` inputs of a masked branch. */
@@ -216,6 +223,33 @@ export function tokensAtLevel(height: number, width: number, level: number): { h
   let w = width;
   for (let i = 0; i < level; i++) { h = Math.ceil(h / 2); w = Math.ceil(w / 2); }
   return { h, w, tokens: h * w };
+}
+
+/** One layer's embeds_scaling factors, as `ipadapter/embedsScaling.ts` (`embedsScalingFor`) gives them. */
+export interface BranchScalingPlan {
+  active: boolean;
+  kScale: number;
+  vScale: number;
+  vMeanOnly: boolean;
+  outScale: number;
+}
+
+/**
+ * The `ip_scale_{a}`, `ip_k_scale_{a}`, `ip_v_mean_{a}` vectors of one branch from one plan per
+ * layer (ComfyUI order). An inactive layer (weight 0) gets λ = 0, as ComfyUI skips it.
+ * V scaled by v: λ = out·v, μ = 0. Only the token mean of V scaled: λ = out, μ = out·(v − 1).
+ */
+export function branchScaleInputs(plans: BranchScalingPlan[]): { scale: Float32Array; kScale: Float32Array; vMean: Float32Array } {
+  const scale = new Float32Array(plans.length);
+  const kScale = new Float32Array(plans.length).fill(1);
+  const vMean = new Float32Array(plans.length);
+  plans.forEach((p, i) => {
+    if (!p.active) return;
+    kScale[i] = p.kScale;
+    scale[i] = p.vMeanOnly ? p.outScale : p.outScale * p.vScale;
+    vMean[i] = p.vMeanOnly ? p.outScale * (p.vScale - 1) : 0;
+  });
+  return { scale, kScale, vMean };
 }
 
 export function buildUnet(config: UnetConfig, weights: Weights, opts: UnetOptions = {}): Graph {
@@ -235,7 +269,7 @@ export function buildUnet(config: UnetConfig, weights: Weights, opts: UnetOption
 
   const layers = unetCrossAttentionLayers(config);
   const L = layers.length;
-  const layerByModule = new Map(layers.map((l) => [l.module, l]));
+  const layerByAttention = new Map(layers.map((l) => [l.attention, l]));
   const levels = [...new Set(layers.map((l) => l.level))].sort((a, b) => a - b);
   const probes = new Set(opts.probeLayers ?? []);
   for (const t of probes) if (!(t >= 0 && t < L)) throw new Error(`probeLayers: ${t} is not a cross-attention layer (0…${L - 1}).`);
@@ -276,14 +310,15 @@ export function buildUnet(config: UnetConfig, weights: Weights, opts: UnetOption
         return linear(g, w.under('to_out.0.'), out, { in: channels, out: channels });
       },
       crossAttention: (w, h, block) => {
-        const layer = layerByModule.get(`${prefix}.transformer_blocks.${block}.attn2`)!;
+        const layer = layerByAttention.get(prefix)!;
         const t = layer.index;
+        const ckptIndex = layer.ckptIndices[block];
         const q = linear(g, w.under('to_q.'), h, { in: channels, out: channels, bias: false });
         const k = linear(g, w.under('to_k.'), text, { in: r.cross, out: channels, bias: false });
         const v = linear(g, w.under('to_v.'), text, { in: r.cross, out: channels, bias: false });
         const ip: ImageBranch[] = branches.map((b) => ({
-          k: ipProjection(b.adapter.weights, `ip_adapter.${layer.ckptIndex}.to_k_ip.weight`, b.tokens, channels),
-          v: ipProjection(b.adapter.weights, `ip_adapter.${layer.ckptIndex}.to_v_ip.weight`, b.tokens, channels),
+          k: ipProjection(b.adapter.weights, `ip_adapter.${ckptIndex}.to_k_ip.weight`, b.tokens, channels),
+          v: ipProjection(b.adapter.weights, `ip_adapter.${ckptIndex}.to_v_ip.weight`, b.tokens, channels),
           scale: pick(b.scale, t),
           kScale: b.kScale && pick(b.kScale, t),
           vMeanCoef: b.vMean && pick(b.vMean, t),
@@ -291,8 +326,9 @@ export function buildUnet(config: UnetConfig, weights: Weights, opts: UnetOption
         }));
         const res = decoupledAttention(g, q, k, v, heads, headDim, ip);
         if (probes.has(t)) {
-          g.output(`attn_text_${t}`, toFloat(res.probs), 'float32', ['batch', heads, `tokens_level_${layer.level}`, 'text_tokens']);
-          res.branchProbs.forEach((p, ai) => g.output(`attn_ip_${ai}_${t}`, toFloat(p), 'float32', ['batch', heads, `tokens_level_${layer.level}`, `ip_tokens_${ai}`]));
+          const suffix = layer.modules.length > 1 ? `_${block}` : '';
+          g.output(`attn_text_${t}${suffix}`, toFloat(res.probs), 'float32', ['batch', heads, `tokens_level_${layer.level}`, 'text_tokens']);
+          res.branchProbs.forEach((p, ai) => g.output(`attn_ip_${ai}_${t}${suffix}`, toFloat(p), 'float32', ['batch', heads, `tokens_level_${layer.level}`, `ip_tokens_${ai}`]));
         }
         return linear(g, w.under('to_out.0.'), res.out, { in: channels, out: channels });
       },
