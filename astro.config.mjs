@@ -24,5 +24,15 @@ export default defineConfig({
   integrations: [mdx()],
   vite: {
     server: { fs: { allow: ['..'] } },
+    build: {
+      rolldownOptions: {
+        // MDX modules start with Astro's own "use astro:head-inject" marker; the bundler warns
+        // once per lesson that it may drop it, which Astro expects. Keep other warnings.
+        onLog(level, log, handler) {
+          if (log.code === 'MODULE_LEVEL_DIRECTIVE' && String(log.message).includes('astro:head-inject')) return;
+          handler(level, log);
+        },
+      },
+    },
   },
 });

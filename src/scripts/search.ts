@@ -31,6 +31,10 @@ export function initSearch() {
   document.querySelectorAll('[data-search-open]').forEach((b) => b.addEventListener('click', open));
   document.querySelector('[data-search-close]')?.addEventListener('click', () => dialog.close());
   dialog.addEventListener('close', () => opener?.focus());
+  // Escape in a search field only clears it; here it closes the dialog, as readers expect.
+  dialog.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') { e.preventDefault(); dialog.close(); }
+  });
   document.addEventListener('keydown', (e) => {
     if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
       e.preventDefault();

@@ -82,7 +82,35 @@ window.addEventListener('afterprint', () => {
   });
 });
 
+/**
+ * The language switch keeps the reader's place: both versions of a lesson have the same
+ * sections in the same order, so the index of the section being read carries across
+ * (`#section-N`; heading ids differ between languages).
+ */
+function initLanguageSwitch() {
+  const headings = () => [...document.querySelectorAll<HTMLElement>('article h2[id]')];
+  document.querySelectorAll<HTMLAnchorElement>('[data-lang-switch]').forEach((link) => {
+    link.addEventListener('click', (e) => {
+      const hs = headings();
+      let current = -1;
+      hs.forEach((h, i) => { if (h.getBoundingClientRect().top < window.innerHeight * 0.3) current = i; });
+      if (current < 0) return;
+      e.preventDefault();
+      location.href = `${link.pathname}#section-${current}`;
+    });
+  });
+  const match = /^#section-(\d+)$/.exec(location.hash);
+  if (match) {
+    const target = headings()[Number(match[1])];
+    if (target) {
+      target.scrollIntoView({ block: 'start' });
+      history.replaceState(null, '', `#${target.id}`);
+    }
+  }
+}
+
 initTheme();
+initLanguageSwitch();
 initMenu();
 initProgress();
 initSearch();
