@@ -2,6 +2,7 @@
  * Trainable parameters of IP-Adapter, computed from layer widths and projector configs
  * (the same shapes the checkpoints hold). Lesson 1 and 4 quote these numbers.
  */
+import { IP_LAYERS } from '../ipadapter/weightTypes';
 import { SD15_CROSS_ATTENTION_DIM, SD15_CROSS_ATTENTION_LAYERS, type CrossAttentionLayer } from './sd15Layers';
 
 /** Parameters of a Linear layer in → out. */
@@ -90,16 +91,10 @@ export const sd15Plus = (): AdapterCount => count(kvParams(), resamplerParams())
 export const sd15FullFace = (): AdapterCount => count(kvParams(), mlpProjParams(1280));
 
 /**
- * SDXL: 70 cross-attention layers (transformer depth 2 at 640 and 10 at 1280),
- * cross-attention dim 2048.
+ * SDXL: 70 cross-attention modules (11 attention blocks of transformer depth 2 at 640 and 10 at
+ * 1280), cross-attention dim 2048.
  */
-export const SDXL_CROSS_ATTENTION_WIDTHS: readonly number[] = [
-  ...Array(2 * 2).fill(640), // down_blocks.1: 2 attention blocks × 2 transformer layers
-  ...Array(2 * 10).fill(1280), // down_blocks.2
-  ...Array(10).fill(1280), // mid_block
-  ...Array(3 * 10).fill(1280), // up_blocks.0
-  ...Array(3 * 2).fill(640), // up_blocks.1
-];
+export const SDXL_CROSS_ATTENTION_WIDTHS: readonly number[] = IP_LAYERS.sdxl.flatMap((l) => l.modules.map(() => l.width));
 export const SDXL_CROSS_ATTENTION_DIM = 2048;
 
 /** SDXL base adapter with an image embedding of `clipDim` (1280 for bigG, 1024 for the ViT-H version). */

@@ -6,7 +6,10 @@
  * down blocks CrossAttn×3 + plain, up blocks plain + CrossAttn×3, layers_per_block 2
  * (so 2 attention blocks per down stage and 3 per up stage), one transformer block each,
  * cross_attention_dim 768, 8 heads everywhere (diffusers' `attention_head_dim: 8` means heads).
+ * The table itself is the pipeline's (src/lib/ipadapter/weightTypes.ts), so the lessons and the
+ * code that runs the model cannot disagree.
  */
+import { IP_LAYERS, type IpLayer } from '../ipadapter/weightTypes';
 
 export type Stage = 'down' | 'mid' | 'up';
 
@@ -31,45 +34,21 @@ export const SD15_HEADS = 8;
 /** The VAE shrinks each side by 8: a 512×512 image is a 64×64 latent. */
 export const VAE_SCALE = 8;
 
-interface StageSpec {
-  stage: Stage;
-  block: string;
-  attentions: number;
-  width: number;
-  downFactor: number;
+const STAGE_OF: Record<IpLayer['block'], Stage> = { input: 'down', middle: 'mid', output: 'up' };
+
+/** A lesson-friendly view of the pipeline's own layer table (src/lib/ipadapter/weightTypes.ts). */
+function fromIpLayer(l: IpLayer): CrossAttentionLayer {
+  return {
+    index: l.index,
+    stage: STAGE_OF[l.block],
+    module: l.attention,
+    width: l.width,
+    downFactor: l.downsample,
+    checkpointIndex: l.ckptIndices[0],
+  };
 }
 
-/** The stages that have attention, in execution order. */
-const STAGES: StageSpec[] = [
-  { stage: 'down', block: 'down_blocks.0', attentions: 2, width: 320, downFactor: 1 },
-  { stage: 'down', block: 'down_blocks.1', attentions: 2, width: 640, downFactor: 2 },
-  { stage: 'down', block: 'down_blocks.2', attentions: 2, width: 1280, downFactor: 4 },
-  { stage: 'mid', block: 'mid_block', attentions: 1, width: 1280, downFactor: 8 },
-  { stage: 'up', block: 'up_blocks.1', attentions: 3, width: 1280, downFactor: 4 },
-  { stage: 'up', block: 'up_blocks.2', attentions: 3, width: 640, downFactor: 2 },
-  { stage: 'up', block: 'up_blocks.3', attentions: 3, width: 320, downFactor: 1 },
-];
-
-function buildLayers(): CrossAttentionLayer[] {
-  const layers: Omit<CrossAttentionLayer, 'checkpointIndex'>[] = [];
-  for (const s of STAGES) {
-    for (let a = 0; a < s.attentions; a++) {
-      layers.push({
-        index: layers.length,
-        stage: s.stage,
-        module: `${s.block}.attentions.${a}`,
-        width: s.width,
-        downFactor: s.downFactor,
-      });
-    }
-  }
-  // diffusers registers the mid block after the up blocks; checkpoint indices count every
-  // attention processor (attn1, attn2 alternate), so cross-attention gets the odd numbers.
-  const diffusersOrder = [...layers.filter((l) => l.stage !== 'mid'), ...layers.filter((l) => l.stage === 'mid')];
-  return layers.map((l) => ({ ...l, checkpointIndex: 2 * diffusersOrder.indexOf(l) + 1 }));
-}
-
-export const SD15_CROSS_ATTENTION_LAYERS: readonly CrossAttentionLayer[] = buildLayers();
+export const SD15_CROSS_ATTENTION_LAYERS: readonly CrossAttentionLayer[] = IP_LAYERS.sd15.map(fromIpLayer);
 
 /** Side length of the feature map at a layer for a given image side in pixels (512 → 64/32/16/8). */
 export function featureSide(layer: Pick<CrossAttentionLayer, 'downFactor'>, imageSide = 512): number {
