@@ -135,6 +135,13 @@ describe('UNet + IP-Adapter (tiny fixture, fp32, onnxruntime-web wasm)', () => {
     expect(Array.from(await run(feeds({ scales: [all(1)] })))).toEqual(Array.from(await run(feeds({ scales: [all(1)], masks: { 0: { data: new Float32Array(64).fill(1), batch: 1 }, 1: { data: new Float32Array(16).fill(1), batch: 1 } } }))));
   });
 
+  test('token count is free: the same reference twice (8 tokens, one softmax) = once, as duplicated keys do not change attention', async () => {
+    const t = outputs.float32('ip_tokens_base');
+    const doubled = new Float32Array(B * 8 * 32);
+    for (let b = 0; b < B; b++) for (let r = 0; r < 2; r++) doubled.set(t.subarray(b * 128, (b + 1) * 128), b * 256 + r * 128);
+    check('base tokens concatenated twice, scale 1', await run({ ...feeds({ scales: [all(1)] }), ip_tokens_0: f32(doubled, [B, 8, 32]) }), 'out_ip_scale1');
+  });
+
   test('several branches add up per layer: base 0.5 + the same adapter again at 0.5 = base 1', async () => {
     check('two base branches at 0.5', await run(feeds({ scales: [all(0.5), [], all(0.5)] })), 'out_ip_scale1');
   });
@@ -250,5 +257,21 @@ describe('single-file (LDM) checkpoint through weights/ldmKeyMap', () => {
     console.log(`single-file UNet: out_plain rel err ${e0.toExponential(2)}, out_ip_scale1 ${e1.toExponential(2)}`);
     expect(e0).toBeLessThan(1e-4);
     expect(e1).toBeLessThan(1e-4);
+  });
+});
+
+describe('float16 graph (weights converted fp32 → fp16, GroupNorm statistics in fp32)', () => {
+  test('UNet + base adapter at scale 1 on wasm: within fp16 precision of the fp32 reference, no NaN', async () => {
+    const graph = buildUnet(config, unetWeights, { floatType: 'float16', adapters: [{ weights: base }] });
+    expect(graph.conversions.length).toBe(304 + 12);
+    const session = await createSession(ort, graph, files);
+    const f = feeds({ scales: [all(1)] });
+    const out = (await session.run({
+      sample: f.sample, time_proj: f.time_proj, encoder_hidden_states: f.encoder_hidden_states, ip_tokens_0: f.ip_tokens_0, ip_scale_0: f.ip_scale_0,
+    })).out_sample.data as Float32Array;
+    const err = relativeError(out, outputs.float32('out_ip_scale1'));
+    console.log(`fp16 UNet + base adapter vs out_ip_scale1: rel err ${err.toExponential(2)}`);
+    expect(out.every(Number.isFinite)).toBe(true);
+    expect(err).toBeLessThan(5e-3);
   });
 });

@@ -108,3 +108,15 @@ describe('SD1.5 VAE at full size (layout only)', () => {
     expect(ms).toBeLessThan(1000);
   });
 });
+
+describe('float16 VAE decoder', () => {
+  test('on wasm: within fp16 precision of the fp32 reference, no NaN', async () => {
+    const graph = buildVaeDecoder(config, weights, { floatType: 'float16' });
+    const session = await createSession(ort, graph, files);
+    const decoded = (await session.run({ latents: tensor('latents') })).decoded.data as Float32Array;
+    const err = relativeError(decoded, outputs.float32('decoded'));
+    console.log(`fp16 VAE decoded: rel err ${err.toExponential(2)}`);
+    expect(decoded.every(Number.isFinite)).toBe(true);
+    expect(err).toBeLessThan(5e-3);
+  });
+});
