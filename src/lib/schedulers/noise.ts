@@ -159,9 +159,9 @@ export function detCosSinTurn(u: number): [number, number] {
 // ---------------------------------------------------------------------------------------------
 // generator
 
-const TWO_POW_26 = 67108864;
-const TWO_POW_53 = 9007199254740992;
-const TWO_POW_32 = 4294967296;
+const TWO_POW_26 = 2 ** 26;
+const TWO_POW_53 = 2 ** 53;
+const TWO_POW_32 = 2 ** 32;
 
 function seedKey(seed: number): [number, number] {
   if (!Number.isSafeInteger(seed) || seed < 0) {
