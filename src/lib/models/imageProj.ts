@@ -136,11 +136,13 @@ function resampler(g: Graph, cfg: ResamplerConfig, w: Weights, batch: Dim): void
   const x0 = g.input('image_hidden_states', g.floatType, [batch, 'tokens', E]);
   const x = g.scope('proj_in', () => linear(g, w.under('proj_in.'), x0, { in: E, out: dim }));
   const lat = w.ref('latents', [1, Q, dim]);
-  // latents.repeat(B, 1, 1): broadcast [1, Q, dim] to the batch of the input.
-  const batchShape = typeof batch === 'number'
-    ? g.ints([batch, 1, 1])
-    : g.op('Concat', [g.op('Shape', [x0], { start: 0, end: 1 }), g.ints([1, 1])], { axis: 0 });
-  let latents = g.op('Expand', [g.weight(lat.info.name, lat), batchShape]);
+  // latents.repeat(B, 1, 1). A fixed batch makes it a constant (folded away). A free batch takes
+  // the batch from the input as x[:, :1, :1]·0 (inputs are finite): a Shape → Expand pair would
+  // put the Shape node on the CPU provider in a WebGPU session.
+  const initial = g.weight(lat.info.name, lat);
+  let latents = typeof batch === 'number'
+    ? g.op('Expand', [initial, g.ints([batch, 1, 1])])
+    : g.op('Add', [initial, g.op('Mul', [g.op('Slice', [x0, g.ints([0, 0]), g.ints([1, 1]), g.ints([1, 2])]), g.scalar(0)])]);
   const s = g.scalar(1 / Math.sqrt(Math.sqrt(dimHead)));
   for (let i = 0; i < cfg.depth; i++) {
     const a = w.under(`layers.${i}.0.`);
