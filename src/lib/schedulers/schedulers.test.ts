@@ -78,6 +78,23 @@ describe('createScheduler', () => {
     expect(() => createScheduler('euler', { ...sd15Config, beta_schedule: 'squaredcos_cap_v2' })).toThrow(/beta_schedule/);
     expect(() => createScheduler('ddim', { ...sd15Config, timestep_spacing: 'weird' })).toThrow(/timestep_spacing "weird"/);
   });
+  it('other timestep spacings follow diffusers’ formulas (not in the fixtures)', () => {
+    const ts = (name: string, spacing: string, n: number) => {
+      const s = createScheduler(name, sd15Config, { timestep_spacing: spacing });
+      s.setTimesteps(n);
+      return { t: Array.from(s.timesteps), s };
+    };
+    expect(ts('ddim', 'trailing', 4).t).toEqual([999, 749, 499, 249]); // round(arange(1000, 0, −250)) − 1
+    expect(ts('ddim', 'linspace', 4).t).toEqual([999, 666, 333, 0]);
+    expect(ts('dpmpp_2m', 'leading', 4).t).toEqual([801, 601, 401, 201]); // arange(5)·(1000 // 5), drop 0, + 1
+    expect(ts('dpmpp_2m', 'trailing', 4).t).toEqual([999, 749, 499, 249]);
+    const euler = ts('euler', 'leading', 4);
+    expect(euler.t).toEqual([751, 501, 251, 1]);
+    // leading spacing: init_noise_sigma = √(σ_max² + 1) (diffusers)
+    const sMax = euler.s.sigmas?.[0] as number;
+    expect(euler.s.initNoiseSigma).toBeCloseTo(Math.sqrt(sMax * sMax + 1), 5);
+  });
+
   it('validates the step count and the timestep passed to step()', () => {
     const s = createScheduler('euler', sd15Config);
     expect(() => s.setTimesteps(0)).toThrow(/whole number ≥ 1/);
