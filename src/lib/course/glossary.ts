@@ -171,6 +171,41 @@ export const GLOSSARY = {
       zh: '图生图里要跑的那一段噪声进度：1 几乎从纯噪声开始，0.3 会保留参考图的大部分。',
     },
   },
+  'weight-type': {
+    term: { en: 'weight_type', zh: 'weight_type（权重类型）' },
+    definition: {
+      en: 'In ComfyUI_IPAdapter_plus, the rule that gives each cross-attention layer of the UNet its own share of the adapter weight (linear, ease in, style transfer, …) — per layer, the same at every step.',
+      zh: 'ComfyUI_IPAdapter_plus 里给 UNet 每个交叉注意力层分配各自权重的规则（linear、ease in、style transfer……）——按层分配，每一步都一样。',
+    },
+  },
+  sigma: {
+    term: { en: 'noise level σ', zh: '噪声水平 σ' },
+    definition: {
+      en: 'How much noise a latent contains at a sampling step; SD1.5’s schedule runs from about 14.6 down to 0.03. start_at and end_at are positions on this scale, not step numbers.',
+      zh: '某一步潜空间图像里噪声的多少；SD1.5 从约 14.6 降到 0.03。start_at、end_at 指的是这条刻度上的位置，不是第几步。',
+    },
+  },
+  'attn-mask': {
+    term: { en: 'attn_mask', zh: 'attn_mask（注意力蒙版）' },
+    definition: {
+      en: 'A greyscale mask that multiplies the output of IP-Adapter’s image branch, resized to each layer’s resolution: white = full effect of the reference, black = none.',
+      zh: '一张灰度蒙版，缩放到每层的分辨率后乘在 IP-Adapter 图像分支的输出上：白色 = 参考图完全生效，黑色 = 不生效。',
+    },
+  },
+  controlnet: {
+    term: { en: 'ControlNet', zh: 'ControlNet' },
+    definition: {
+      en: 'A trained copy of the UNet’s encoder that reads a control image (lines, depth, pose) and adds its outputs to the UNet’s features, fixing structure rather than style.',
+      zh: '一份训练过的 UNet 编码器副本，读取控制图（线稿、深度、姿态），把输出加到 UNet 的特征上——固定的是结构，不是画风。',
+    },
+  },
+  faceid: {
+    term: { en: 'IP-Adapter FaceID', zh: 'IP-Adapter FaceID' },
+    definition: {
+      en: 'IP-Adapter variants that read a face-recognition embedding (InsightFace) instead of, or besides, CLIP, and come with a LoRA; non-commercial like InsightFace’s models.',
+      zh: '用人脸识别特征（InsightFace）代替或补充 CLIP 的 IP-Adapter 变体，配套一个 LoRA；和 InsightFace 的模型一样不可商用。',
+    },
+  },
 } satisfies Record<string, GlossaryEntry>;
 
 export type GlossaryId = keyof typeof GLOSSARY;
