@@ -4,6 +4,7 @@ import { buildClipTextEncoder } from './clipText';
 import { clipTextConfigFromJson, SD15_TEXT } from './configs';
 import { createSession } from '../onnx/session';
 import { Weights } from '../weights/weights';
+import { halfToFloat } from '../weights/safetensors';
 import { ldmWeights } from '../weights/ldmKeyMap';
 import { loadFixtureFile } from '../../../test/load-fixture';
 import { fixture } from '../../../test/fixtures';
@@ -92,6 +93,19 @@ describe('CLIP text encoder (tiny fixture, fp32 on wasm)', () => {
     expect(g32.conversions).toHaveLength(0);
     expect(g16.inputs[0].type?.tensorType?.elemType).toBe(7); // int64 ids
     expect(g16.outputs[0].type?.tensorType?.elemType).toBe(10); // float16 embeddings
+  });
+
+  test('fp16 graph also runs on wasm (onnxruntime\'s CPU provider) within fp16 precision', async () => {
+    const g = buildClipTextEncoder(cfg, diffusers, { pooled: true, floatType: 'float16' });
+    const session = await createSession(ort, g, files);
+    const ids = BigInt64Array.from(inputs.ints('input_ids'), (v) => BigInt(v));
+    const r = await session.run({ input_ids: new ort.Tensor('int64', ids, inputs.info('input_ids').shape) });
+    await session.release();
+    for (const name of ['last_hidden_state', 'pooler_output']) {
+      const err = relativeError(Float32Array.from(r[name].data as Uint16Array, halfToFloat), outputs.float32(name));
+      console.log(`clip_text fp16 ${name}: max rel err ${err.toExponential(2)}`);
+      expect(err, name).toBeLessThan(5e-3);
+    }
   });
 });
 

@@ -6,6 +6,7 @@ import { computeNodeTypes, headerOnlyFile } from './graphInfo';
 import { parameterCount, usedTensors } from './graphWeights';
 import { createSession } from '../onnx/session';
 import { Weights } from '../weights/weights';
+import { floatToHalf, halfToFloat } from '../weights/safetensors';
 import { loadFixtureFile } from '../../../test/load-fixture';
 import { fixture } from '../../../test/fixtures';
 import { ort, relativeError } from '../../../test/ort';
@@ -60,6 +61,18 @@ describe('CLIP vision encoder with projection (tiny fixture, fp32 on wasm)', () 
     expect(computeNodeTypes(g16)).toEqual(computeNodeTypes(g32));
     expect(g16.conversions).toHaveLength(weights.file.header.tensors.size);
     expect(g16.inputs[0].type?.tensorType?.elemType).toBe(10);
+  });
+
+  test('fp16 graph also runs on wasm (onnxruntime\'s CPU provider) within fp16 precision', async () => {
+    const session = await createSession(ort, buildClipVisionEncoder(cfg, w, { floatType: 'float16' }), files);
+    const pixels = Uint16Array.from(inputs.float32('pixel_values'), floatToHalf);
+    const r = await session.run({ pixel_values: new ort.Tensor('float16', pixels, inputs.info('pixel_values').shape) });
+    await session.release();
+    for (const [ours, ref] of [['image_embeds', 'image_embeds'], ['penultimate_hidden_states', 'hidden_states_m2']]) {
+      const err = relativeError(Float32Array.from(r[ours].data as Uint16Array, halfToFloat), outputs.float32(ref));
+      console.log(`clip_vision fp16 ${ours}: max rel err ${err.toExponential(2)}`);
+      expect(err, ours).toBeLessThan(5e-3);
+    }
   });
 });
 

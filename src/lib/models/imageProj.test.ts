@@ -6,7 +6,7 @@ import {
 import { computeNodeTypes, headerOnlyFile } from './graphInfo';
 import { parameterCount, usedTensors } from './graphWeights';
 import { createSession } from '../onnx/session';
-import { parseSafetensors } from '../weights/safetensors';
+import { floatToHalf, halfToFloat, parseSafetensors } from '../weights/safetensors';
 import { Weights } from '../weights/weights';
 import { loadFixtureFile } from '../../../test/load-fixture';
 import { makeSafetensors } from '../../../test/make-safetensors';
@@ -124,6 +124,20 @@ describe('IP-Adapter image projection (tiny fixtures, fp32 on wasm)', () => {
       expect(g16.conversions.length).toBeGreaterThan(0);
       expect(g16.conversions.every((c) => c.to === 'float16')).toBe(true);
       expect(g32.conversions).toHaveLength(0);
+    }
+  });
+
+  test('fp16 graphs also run on wasm (onnxruntime\'s CPU provider) within fp16 precision', async () => {
+    const cases = [['weights_base.safetensors', 'image_embeds', 'base_tokens'], ['weights_plus.safetensors', 'image_hidden_states', 'plus_tokens']] as const;
+    for (const [file, input, output] of cases) {
+      const { w, files } = fromFixture('ip_image_proj', file);
+      const session = await createSession(ort, buildImageProj(imageProjConfigFromWeights(w), w, { floatType: 'float16' }), files);
+      const x = Uint16Array.from(inputs.float32(input), floatToHalf);
+      const r = await session.run({ [input]: new ort.Tensor('float16', x, inputs.info(input).shape) });
+      await session.release();
+      const err = relativeError(Float32Array.from(r.ip_tokens.data as Uint16Array, halfToFloat), outputs.float32(output));
+      console.log(`ip_image_proj fp16 ${output}: max rel err ${err.toExponential(2)}`);
+      expect(err, output).toBeLessThan(5e-3);
     }
   });
 });
