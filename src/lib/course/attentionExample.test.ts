@@ -67,3 +67,9 @@ describe('single-query attention (lesson 3 hand example)', () => {
     expect(round3(r.output)).toEqual([0.446, 0.108]);
   });
 });
+
+describe('lesson 4 exercise numbers', () => {
+  it('four image tokens that all score 0 still take 26% from the text (text keeps 73.5%)', () => {
+    expect(textShare(EXAMPLE_TEXT_SCORES, [0, 0, 0, 0])).toBeCloseTo(0.735, 3);
+  });
+});
