@@ -9,6 +9,8 @@
  * here, so its "A" is k×r and its "B" is r×d. The counts below do not depend on the convention.
  */
 
+import { IP_LAYERS } from '../ipadapter/weightTypes';
+
 /** Parameters of a full update of a d×k weight (or of the weight itself). */
 export function fullParams(d: number, k: number): number {
   checkDims(d, k);
@@ -78,13 +80,10 @@ export const SD15_EXAMPLE_LAYERS: readonly LayerShape[] = [
 
 /**
  * Widths of SD1.5's 16 cross-attention layers in ComfyUI's order (input blocks, middle, output
- * blocks): 5×320, 5×640, 6×1280 in all. Each has to_k and to_v: Linear(768 → width).
+ * blocks): 5×320, 5×640, 6×1280 in all, read from the pipeline's layer table. Each has to_k and
+ * to_v: Linear(768 → width).
  */
-export const SD15_CROSS_ATTENTION_WIDTHS: readonly number[] = [
-  320, 320, 640, 640, 1280, 1280, // input blocks 1, 2, 4, 5, 7, 8
-  1280, // middle
-  1280, 1280, 1280, 640, 640, 640, 320, 320, 320, // output blocks 3–11
-];
+export const SD15_CROSS_ATTENTION_WIDTHS: readonly number[] = IP_LAYERS.sd15.map((l) => l.width);
 
 /** SD1.5 text (and IP-Adapter image-token) width: what to_k and to_v read. */
 export const SD15_CONTEXT_DIM = 768;
