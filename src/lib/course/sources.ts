@@ -178,6 +178,20 @@ export const SOURCES = {
     venue: 'GitHub',
     url: 'https://github.com/comfyanonymous/ComfyUI',
   },
+  'ipadapter-faceid': {
+    authors: 'Hu Ye (h94)',
+    title: 'IP-Adapter-FaceID model card (InsightFace embedding, LoRA, non-commercial licence)',
+    year: 2024,
+    venue: 'Hugging Face',
+    url: 'https://huggingface.co/h94/IP-Adapter-FaceID',
+  },
+  karras: {
+    authors: 'Tero Karras, Miika Aittala, Timo Aila, Samuli Laine',
+    title: 'Elucidating the Design Space of Diffusion-Based Generative Models',
+    year: 2022,
+    venue: 'NeurIPS',
+    url: 'https://arxiv.org/abs/2206.00364',
+  },
 } satisfies Record<string, Source>;
 
 export type SourceId = keyof typeof SOURCES;
