@@ -122,3 +122,54 @@ describe('errors come back readable', () => {
     expect(e.message).toContain('"3:x"');
   });
 });
+
+describe('more controls on the tiny networks', () => {
+  test('two adapters (regions) add up: base 0.35 + base 0.35 = base 0.7', async () => {
+    const a = fixtureSettings(t).adapters![0];
+    const r = await run({ adapters: [{ ...a, weight: 0.35 }, { ...a, weight: 0.35 }] });
+    expect(relativeError(r.images, outputs.float32('image'))).toBeLessThan(1e-4);
+  });
+  test('Plus adapter (Resampler, black-image negative): weight 0 = none, weight 1 changes the image', async () => {
+    const plus = { images: [t.images[1]], model: 1 };
+    expect(same((await run({ adapters: [{ ...plus, weight: 0 }] })).images, noAdapter.images)).toBe(true);
+    expect(relativeError((await run({ adapters: [{ ...plus, weight: 1 }] })).images, noAdapter.images)).toBeGreaterThan(1e-3);
+  });
+  test('embeds_scaling: K+V at weight 1 = V only at 1 exactly; at 0.5 they differ', async () => {
+    const v1 = await run({}, { weight: 1 });
+    expect(same((await run({}, { weight: 1, embedsScaling: 'K+V' })).images, v1.images)).toBe(true);
+    const v05 = await run({}, { weight: 0.5 });
+    const kv05 = await run({}, { weight: 0.5, embedsScaling: 'K+V' });
+    expect(relativeError(kv05.images, v05.images)).toBeGreaterThan(1e-4);
+    const mean = await run({}, { weight: 1.5, embedsScaling: 'K+mean(V) w/ C penalty' });
+    expect(mean.images.every(Number.isFinite)).toBe(true);
+  });
+  test('negative image: "image" with a black image = "black"; both differ from the zero-embeds default', async () => {
+    const { blackClipPixels } = await import('./imageCond');
+    const black = await run({}, { negative: { kind: 'black' } });
+    const img = await run({}, { negative: { kind: 'image', image: blackClipPixels(32) } });
+    expect(same(black.images, img.images)).toBe(true);
+    expect(relativeError(black.images, outputs.float32('image'))).toBeGreaterThan(1e-4);
+    const noisy = await run({}, { negative: { kind: 'noise', type: 'gaussian', strength: 0.5 } });
+    expect(relativeError(noisy.images, black.images)).toBeGreaterThan(1e-4);
+  });
+  test('unfold_batch: latent i of a batch = single run of image i with seed s + i', async () => {
+    const s = { initialNoise: undefined, seed: 11, keepLatents: false };
+    const both = await run({ ...s, batchSize: 2 }, { images: [t.images[0], t.images[1]], unfoldBatch: true });
+    const one = await run({ ...s }, { images: [t.images[0]] });
+    const two = await run({ ...s, seed: 12 }, { images: [t.images[1]] });
+    const n = 3 * 64 * 64;
+    expect(relativeError(both.images.subarray(0, n), one.images)).toBeLessThan(1e-5);
+    expect(relativeError(both.images.subarray(n), two.images)).toBeLessThan(1e-5);
+  });
+  test('img2img: the init latent is the VAE mean × 0.18215 (vae fixture); strength 0.5 runs 2 of 4 steps', async () => {
+    const vaeIn = loadFixtureFile('vae', 'inputs.safetensors').file;
+    const vaeOut = loadFixtureFile('vae', 'outputs.safetensors').file;
+    const image = { data: vaeIn.float32('image').map((v) => (v + 1) / 2), width: 64, height: 64 };
+    const none = await run({ img2img: { image, strength: 0.1 }, initialNoise: undefined, keepLatents: false });
+    expect(none.timesteps).toEqual([]);
+    expect(relativeError(none.latents, vaeOut.float32('latent_mean_scaled'))).toBeLessThan(1e-4);
+    const half = await run({ img2img: { image, strength: 0.5 }, initialNoise: undefined });
+    expect(half.timesteps).toEqual([251, 1]);
+    expect(half.latentsPerStep).toHaveLength(2);
+  });
+});
