@@ -32,5 +32,15 @@ export function checkBothLanguages(all: LessonEntry[]): void {
       }
     }
   }
+  for (const e of all) {
+    const { lang, slug } = splitId(e.id);
+    for (const p of e.data.prerequisites) {
+      if (!slugsBy[lang].has(p)) problems.push(`lessons/${lang}/${slug}.mdx lists the prerequisite "${p}", which is no lesson`);
+    }
+    const other = all.find((o) => o.id !== e.id && splitId(o.id).slug === slug);
+    if (other && other.data.prerequisites.join() !== e.data.prerequisites.join() && lang === 'en') {
+      problems.push(`${slug}: prerequisites differ between languages`);
+    }
+  }
   if (problems.length) throw new Error(`Lessons are not complete in both languages:\n  ${problems.join('\n  ')}`);
 }
