@@ -25,6 +25,7 @@ import { latentToRgb, predictX0, type PreviewImage } from './preview';
 import type { PipelineRunners, Tensor32 } from './runners';
 import { resolveAdapter, validateSettings, type GenerateSettings, type SettingsIssue } from './settings';
 import { commonTokens, encodePrompt, repeatTokens } from './text';
+import { yieldTask } from './yieldTask';
 import type { PromptDiagnostic } from '../prompt/parse';
 
 /** SD1.5's scheduler_config.json (the keys the schedulers read). */
@@ -45,7 +46,7 @@ export interface PipelineModelInfo {
   emptyPromptIds?: ArrayLike<number>;
 }
 
-export type PipelineErrorCode = 'invalid-settings' | 'cancelled' | 'unet-branches' | 'missing-model' | 'shape-mismatch';
+export type PipelineErrorCode = 'invalid-settings' | 'cancelled' | 'unet-branches' | 'missing-model' | 'shape-mismatch' | 'wasm-path';
 
 export class PipelineError extends Error {
   constructor(readonly code: PipelineErrorCode, message: string, readonly details?: unknown) {
@@ -211,8 +212,9 @@ export async function generate(r: PipelineRunners, m: PipelineModelInfo, setting
   const runSteps = s.steps - start;
 
   for (let k = start; k < s.steps; k++) {
-    checkCancel(`before step ${k - start + 1} of ${runSteps}`);
     const ts = now();
+    await yieldTask();
+    checkCancel(`before step ${k - start + 1} of ${runSteps}`);
     const t = scheduler.timesteps[k];
     const active = adapters.map((_, i) => windows[i][k]);
     active.forEach((on, i) => adapterActive[i].push(on));
