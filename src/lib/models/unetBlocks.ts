@@ -1,6 +1,7 @@
 import { float, type Graph } from '../onnx/graph';
 import { gelu, groupNorm as groupNormOp, layerNorm, linear, silu } from '../onnx/ops';
 import type { Weights } from '../weights/weights';
+import { loraBranch } from '../lora/sideBranch';
 
 /**
  * The convolutional pieces the UNet and the VAE share, in diffusers' module terms:
@@ -52,9 +53,10 @@ export function conv(
   const p = opts.pads ?? (k - 1) / 2;
   const pads = typeof p === 'number' ? [p, p, p, p] : p;
   const s = opts.stride ?? 1;
-  return g.op('Conv', [x, g.weight(weight.info.name, weight), g.weight(bias.info.name, bias)], {
+  const y = g.op('Conv', [x, g.weight(weight.info.name, weight), g.weight(bias.info.name, bias)], {
     kernel_shape: [k, k], strides: [s, s], pads,
   });
+  return loraBranch(g, w, x, y, { strides: [s, s], pads }); // LoRA side branch, when `w` carries one
 }
 
 /**

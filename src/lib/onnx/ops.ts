@@ -1,5 +1,6 @@
 import { float, type Graph } from './graph';
 import type { Weights } from '../weights/weights';
+import { loraBranch } from '../lora/sideBranch';
 
 /**
  * The layers every network here is made of, in the upstream modules' terms (Linear, LayerNorm,
@@ -12,13 +13,16 @@ import type { Weights } from '../weights/weights';
  * MatMul (the fused ops were wrong at sequence lengths ≥ 32 on small subgroups).
  */
 
-/** torch.nn.Linear: y = x·Wᵀ + b, W stored [out, in]. */
-export function linear(g: Graph, w: Weights, x: string, opts: { bias?: boolean; in?: number; out?: number } = {}): string {
+/**
+ * torch.nn.Linear: y = x·Wᵀ + b, W stored [out, in]. When `w` carries LoRA side-branch factors
+ * (`lora_side.*`, see lora/sideBranch.ts) their terms s·(x·Aᵀ)·Bᵀ are added; `lora: false` skips them.
+ */
+export function linear(g: Graph, w: Weights, x: string, opts: { bias?: boolean; in?: number; out?: number; lora?: boolean } = {}): string {
   const ref = w.ref('weight', opts.out !== undefined || opts.in !== undefined ? [opts.out ?? -1, opts.in ?? -1] : undefined);
   const name = ref.info.name;
   let y = g.op('MatMul', [x, g.weightT(name, ref)]);
   if (opts.bias !== false) y = g.op('Add', [y, g.weight(w.ref('bias').info.name, w.ref('bias', [ref.info.shape[0]]))]);
-  return y;
+  return opts.lora === false ? y : loraBranch(g, w, x, y);
 }
 
 /** torch.nn.LayerNorm over the last axis (LayerNormalization, opset 17). */
@@ -43,7 +47,7 @@ export function groupNorm(g: Graph, w: Weights, x: string, groups: number, chann
   return g.op('Add', [scaled, g.weight(beta.info.name, beta, [channels, 1, 1])]);
 }
 
-/** torch.nn.Conv2d (NCHW), weights [out, in, kh, kw], optional bias. */
+/** torch.nn.Conv2d (NCHW), weights [out, in, kh, kw], optional bias; LoRA side-branch terms as in `linear`. */
 export function conv2d(g: Graph, w: Weights, x: string, opts: { stride?: number; padding?: number; bias?: boolean } = {}): string {
   const weight = w.ref('weight');
   const [, , kh, kw] = weight.info.shape;
@@ -53,9 +57,9 @@ export function conv2d(g: Graph, w: Weights, x: string, opts: { stride?: number;
     const b = w.ref('bias', [weight.info.shape[0]]);
     inputs.push(g.weight(b.info.name, b));
   }
-  return g.op('Conv', inputs, {
-    kernel_shape: [kh, kw], strides: [opts.stride ?? 1, opts.stride ?? 1], pads: [pad, pad, pad, pad],
-  });
+  const strides: [number, number] = [opts.stride ?? 1, opts.stride ?? 1];
+  const y = g.op('Conv', inputs, { kernel_shape: [kh, kw], strides, pads: [pad, pad, pad, pad] });
+  return loraBranch(g, w, x, y, { strides, pads: [pad, pad, pad, pad] });
 }
 
 export const silu = (g: Graph, x: string) => g.op('Mul', [x, g.op('Sigmoid', [x])]);
