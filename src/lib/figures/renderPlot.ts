@@ -11,6 +11,12 @@ export function renderPlot(options: Plot.PlotOptions, label: string, description
   const node = Plot.plot({ ...options, document: document as unknown as Document }) as unknown as Element;
   const svg = node.tagName.toLowerCase() === 'svg' ? node : node.querySelector('svg');
   if (!svg) throw new Error('renderPlot: Plot produced no <svg>');
+  // Plot labels its mark groups with aria-label; on role-less <g> that is prohibited ARIA, and
+  // inside role="img" it is hidden anyway. The figure's own label and <desc> carry the meaning.
+  svg.querySelectorAll('[aria-label], [aria-description]').forEach((el) => {
+    el.removeAttribute('aria-label');
+    el.removeAttribute('aria-description');
+  });
   svg.setAttribute('role', 'img');
   svg.setAttribute('aria-label', label);
   if (description) {
