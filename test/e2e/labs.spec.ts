@@ -1,0 +1,116 @@
+import { test, expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { guardOrigins } from './site';
+
+// The labs: loaded only when scrolled into view, keyboard-operable, the contract's events,
+// the numbers they must show, axe-clean in both themes. Run on a built site (npm run build).
+
+/** Opens a lesson, scrolls its lab into view and waits until the lab is interactive. */
+async function openLab(page: Page, path: string, name: string) {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const res = await page.goto(path);
+  expect(res?.status()).toBe(200);
+  const lab = page.locator(`ipa-lab-${name}`);
+  await lab.scrollIntoViewIfNeeded();
+  await expect(lab).toHaveAttribute('data-ready', '', { timeout: 20_000 });
+  return { lab, errors };
+}
+
+/** Records lab:change events on the page. */
+async function recordChanges(page: Page) {
+  await page.evaluate(() => {
+    (window as unknown as { labChanges: unknown[] }).labChanges = [];
+    document.addEventListener('lab:change', (e) => (window as unknown as { labChanges: unknown[] }).labChanges.push((e as CustomEvent).detail));
+  });
+  return () => page.evaluate(() => (window as unknown as { labChanges: { lab: string; state: Record<string, unknown> }[] }).labChanges);
+}
+
+async function axeClean(page: Page, selector: string) {
+  for (const theme of ['light', 'dark']) {
+    await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
+    const results = await new AxeBuilder({ page })
+      .include(selector)
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+      .analyze();
+    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => `${theme}: ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`)).toEqual([]);
+  }
+}
+
+test('lab JS is not requested before the lab scrolls into view', async ({ page }) => {
+  const requested: string[] = [];
+  page.on('request', (r) => requested.push(new URL(r.url()).pathname));
+  await page.goto('/en/06-ip-adapter-vs-lora/');
+  await page.waitForLoadState('load');
+  await page.waitForTimeout(400);
+  expect(requested.filter((p) => /-lab\.[\w-]+\.js$/.test(p))).toEqual([]);
+  await expect(page.locator('ipa-lab-lora')).not.toHaveAttribute('data-ready', '');
+  // the server-rendered shell and its text alternative are there without the lab's JS
+  await expect(page.locator('.lab[data-lab="lora"] .lab-alt')).toContainText('10,000');
+  await page.locator('ipa-lab-lora').scrollIntoViewIfNeeded();
+  await expect(page.locator('ipa-lab-lora')).toHaveAttribute('data-ready', '', { timeout: 20_000 });
+  expect(requested.some((p) => /lora-lab\.[\w-]+\.js$/.test(p))).toBe(true);
+});
+
+test.describe('LoRA lab', () => {
+  test('d = k = 100, r = 5 shows 10,000 and 1,000; keyboard changes r; contract events', async ({ page }) => {
+    const guard = guardOrigins(page);
+    const { lab, errors } = await openLab(page, '/en/06-ip-adapter-vs-lora/', 'lora');
+    const params = lab.locator('tr[data-row="params"]');
+    const macs = lab.locator('tr[data-row="macs"]');
+    await expect(params.locator('td').nth(0)).toHaveText('10,000');
+    await expect(params.locator('td').nth(1).locator('strong')).toHaveText('1,000');
+    await expect(macs.locator('td').nth(0)).toHaveText('10,000');
+    await expect(macs.locator('td').nth(1).locator('strong')).toHaveText('1,000');
+    await expect(lab.locator('table.lab-costs')).toHaveClass(/lab-highlight/);
+
+    const changes = await recordChanges(page);
+    await lab.getByLabel('r (rank of B·A)', { exact: true }).first().focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(params.locator('td').nth(1).locator('strong')).toHaveText('1,200');
+    await expect(lab.locator('table.lab-costs')).not.toHaveClass(/lab-highlight/);
+    const events = await changes();
+    expect(events.at(-1)).toMatchObject({ lab: 'lora', state: { d: 100, k: 100, r: 6 } });
+
+    // setState applies without echoing an event
+    const before = (await changes()).length;
+    await lab.evaluate((el) => (el as unknown as { setState(s: object): void }).setState({ r: 7 }));
+    await expect(params.locator('td').nth(1).locator('strong')).toHaveText('1,400');
+    expect((await changes()).length).toBe(before);
+    expect(errors).toEqual([]);
+    expect(guard.foreign).toEqual([]);
+  });
+
+  test('training: the loss decreases, Stop stops it, and it stops by itself', async ({ page }) => {
+    const { lab } = await openLab(page, '/en/06-ip-adapter-vs-lora/', 'lora');
+    const step = lab.locator('[data-step]');
+    const loss = lab.locator('[data-loss]');
+    const readStep = async () => Number(await step.getAttribute('data-step'));
+    const readLoss = async () => Number(await loss.getAttribute('data-loss'));
+    const initial = await readLoss();
+    await lab.locator('[data-action="start"]').click();
+    await expect.poll(readStep, { timeout: 15_000 }).toBeGreaterThan(20);
+    const early = await readLoss();
+    expect(early).toBeLessThan(initial);
+    await expect.poll(readStep, { timeout: 15_000 }).toBeGreaterThan(120);
+    expect(await readLoss()).toBeLessThan(early);
+    await lab.locator('[data-action="stop"]').click();
+    const stoppedAt = await readStep();
+    await page.waitForTimeout(500);
+    expect(await readStep()).toBe(stoppedAt);
+    await expect(lab.locator('[data-train-status]')).toHaveAttribute('data-state', 'stopped');
+    // Start again (keyboard): it continues and ends by itself at the bound
+    await lab.locator('[data-action="start"]').focus();
+    await page.keyboard.press('Enter');
+    await expect(lab.locator('[data-train-status]')).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+    expect(await readStep()).toBe(500);
+  });
+
+  test('Chinese page: Chinese labels, same numbers; axe clean', async ({ page }) => {
+    const { lab } = await openLab(page, '/zh/06-ip-adapter-vs-lora/', 'lora');
+    await expect(lab.locator('tr[data-row="params"] th')).toHaveText('参数量');
+    await expect(lab.locator('tr[data-row="params"] td').nth(0)).toHaveText('10,000');
+    await axeClean(page, '.lab[data-lab="lora"]');
+  });
+});
