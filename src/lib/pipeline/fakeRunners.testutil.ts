@@ -12,6 +12,10 @@ export interface FakeOptions {
   record?: boolean;
   clipSize?: number;
   hidden?: number;
+  /** Return one preallocated ε buffer (benchmarks: the stand-in then costs nothing; not for cfgMode 'separate'). */
+  reuseOutput?: boolean;
+  /** Resolve the UNet call after this many ms (a GPU's asynchronous work; the thread is free meanwhile). */
+  latencyMs?: number;
 }
 
 export interface FakePipeline {
@@ -32,6 +36,7 @@ export function fakeRunners(o: FakeOptions): FakePipeline {
     for (const l of unetMaskLevels(o.config)) inputNames.push(`ip_mask_${g}_${l}`);
   });
   // a cheap ε: 0.1·sample (keeps the latents finite and moving); a fresh array per call, as ORT gives
+  let reused: Float32Array | null = null;
   const runners: PipelineRunners = {
     text: {
       async encode(ids, batch) {
@@ -69,6 +74,11 @@ export function fakeRunners(o: FakeOptions): FakePipeline {
       async run(feeds) {
         if (o.record) unetCalls.push(feeds);
         const s = feeds.sample.data;
+        if (o.latencyMs) await new Promise((r) => setTimeout(r, o.latencyMs));
+        if (o.reuseOutput) {
+          if (!reused || reused.length !== s.length) reused = s.map((v) => 0.1 * v);
+          return reused;
+        }
         const eps = new Float32Array(s.length);
         for (let i = 0; i < s.length; i++) eps[i] = 0.1 * s[i];
         return eps;

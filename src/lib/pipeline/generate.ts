@@ -228,18 +228,24 @@ export async function generate(r: PipelineRunners, m: PipelineModelInfo, setting
     const scales = scaleFeeds(ctx, perBranch);
     const modelInput = scheduler.scaleModelInput(latents, t);
     const outs: Float32Array[] = [];
-    for (const [ci, rows] of calls.entries()) {
-      const sample = sampleFeed(modelInput, rows, shape, sampleBufs[ci]);
-      sampleBufs[ci] = sample.data;
-      outs.push(await r.unet.run({ ...fixed[ci], ...scales, sample, time_proj: timeFeed(t, rows.length, m.unet) }));
-    }
+    const unetDone = (async () => {
+      for (const [ci, rows] of calls.entries()) {
+        const sample = sampleFeed(modelInput, rows, shape, sampleBufs[ci]);
+        sampleBufs[ci] = sample.data;
+        outs.push(await r.unet.run({ ...fixed[ci], ...scales, sample, time_proj: timeFeed(t, rows.length, m.unet) }));
+      }
+    })();
+    // A stochastic scheduler's fresh noise (Philox in JavaScript, ~2–3 ms at 64×64) is drawn
+    // while the GPU runs the UNet, off the critical path.
+    const stepZ = stepNoise?.next();
+    await unetDone;
     let eps: Float32Array;
     if (!cfg) eps = outs[0];
     else if (outs.length === 1) eps = applyGuidance(outs[0].subarray(0, n * per), outs[0].subarray(n * per), s.guidance, guided);
     else eps = applyGuidance(outs[0], outs[1], s.guidance, guided);
 
     const before = latents;
-    const out = scheduler.step(eps, t, latents, stepNoise?.next());
+    const out = scheduler.step(eps, t, latents, stepZ);
     latents = out.prevSample;
     if (s.keepLatents) latentsPerStep.push(latents.slice());
     let previews: PreviewImage[] = [];
