@@ -22,6 +22,7 @@ export interface FakePipeline {
   runners: PipelineRunners;
   unetCalls: Record<string, Tensor32>[];
   textCalls: Int32Array[];
+  imageCalls: Tensor32[];
 }
 
 export function fakeRunners(o: FakeOptions): FakePipeline {
@@ -30,6 +31,7 @@ export function fakeRunners(o: FakeOptions): FakePipeline {
   const size = o.clipSize ?? 224;
   const unetCalls: Record<string, Tensor32>[] = [];
   const textCalls: Int32Array[] = [];
+  const imageCalls: Tensor32[] = [];
   const inputNames = ['sample', 'time_proj', 'encoder_hidden_states'];
   o.branchModels.forEach((_, g) => {
     inputNames.push(`ip_tokens_${g}`, `ip_scale_${g}`, `ip_k_scale_${g}`, `ip_v_mean_${g}`);
@@ -49,6 +51,7 @@ export function fakeRunners(o: FakeOptions): FakePipeline {
     image: {
       size,
       async encode(px) {
+        imageCalls.push(px);
         const n = px.dims[0];
         const per = 3 * size * size;
         const mean = (i: number) => { let s = 0; for (let j = 0; j < per; j += 97) s += px.data[i * per + j]; return s / Math.ceil(per / 97); };
@@ -97,7 +100,7 @@ export function fakeRunners(o: FakeOptions): FakePipeline {
       },
     },
   };
-  return { runners, unetCalls, textCalls };
+  return { runners, unetCalls, textCalls, imageCalls };
 }
 
 /** Level tokens of a config at a latent size (test helper). */

@@ -8,6 +8,9 @@ import { generate, PipelineError } from './generate';
 import { fakeRunners, levelTokens } from './fakeRunners.testutil';
 import type { AdapterSettings, GenerateSettings } from './settings';
 import { IP_LAYERS } from '../ipadapter/weightTypes';
+import { clipPreprocess } from '../image/clipPreprocess';
+import { compositeOnWhite } from '../image/composite';
+import { prepImageForClipVision } from '../image/prepForClipVision';
 
 const info = { unet: SD15_UNET, vaeScale: 8, scalingFactor: 0.18215 };
 const px = (v: number) => ({ data: new Float32Array(3 * 224 * 224).fill(v), size: 224 });
@@ -141,6 +144,18 @@ describe('references, masks, batches', () => {
     // z' = (z − z_empty)·1.5 + z_empty at the "cat" position (2): (2368 % 1000 − 407)/1000·1.5 + 0.407
     expect(cond[2 * D]).toBeCloseTo((0.368 - 0.407) * 1.5 + 0.407, 5);
     expect(cond[1 * D]).toBeCloseTo(0.32, 6);
+  });
+
+  test('8-bit RGBA references are composited on white, prepped (pad) and CLIP-preprocessed by src/lib/image', async () => {
+    const w = 40;
+    const h = 20;
+    const rgba = new Uint8Array(w * h * 4).map((_, i) => (i % 4 === 3 ? (i % 8 === 3 ? 0 : 255) : (i * 7) % 256));
+    const { fake } = await feeds([{ images: [{ image: { width: w, height: h, data: rgba }, prep: { cropPosition: 'pad' } }] }]);
+    const want = clipPreprocess(prepImageForClipVision(compositeOnWhite({ width: w, height: h, data: rgba }), { cropPosition: 'pad', size: 224 }), { size: 224 });
+    expect(fake.imageCalls[0].dims).toEqual([1, 3, 224, 224]);
+    expect(Array.from(fake.imageCalls[0].data)).toEqual(Array.from(want));
+    const bad = await feeds([{ images: [{ image: { width: 3, height: 3, data: new Uint8Array(5) } }] }]).catch((e) => e);
+    expect(bad.message).toContain('not 3×3×3 (RGB) or ×4 (RGBA)');
   });
 
   test('a setup the loaded UNet cannot host says which branches it needs', async () => {

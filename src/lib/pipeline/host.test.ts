@@ -10,6 +10,9 @@ import { PipelineClient, PipelineClientError, type WorkerLike } from './client';
 import { fixtureSettings, pipelineConfig, tinyWeights, type TinyPipeline } from './tinyFixture.testutil';
 import type { LoadOptions, ModelFiles, Reply } from './protocol';
 import type { GenerateSettings } from './settings';
+import { makeSafetensors, type TensorSpec } from '../../../test/make-safetensors';
+import { targetModules } from '../lora/keymap';
+import { Weights } from '../weights/weights';
 
 function inProcessWorker(): { worker: WorkerLike; replies: Reply[] } {
   const replies: Reply[] = [];
@@ -38,6 +41,21 @@ const px = loadFixtureFile('clip_vision', 'inputs.safetensors').file.float32('pi
 const tiny = { ids: [textIn.ints('input_ids').slice(0, 77)], emptyIds: textIn.ints('uncond_input_ids'), images: [{ data: px.slice(0, 3072), size: 32 }] } as unknown as TinyPipeline;
 const settings = (): GenerateSettings => fixtureSettings(tiny);
 const outputs = loadFixtureFile('pipeline_sd15', 'outputs.safetensors').file;
+
+/** A PEFT-layout LoRA on the tiny UNet's cross-attention q/v projections (rank 2, seeded values). */
+function tinyLora(): Uint8Array {
+  const unet = new Weights([loadFixtureFile('unet', 'weights.safetensors').weightFile]);
+  const tensors: Record<string, TensorSpec> = {};
+  let seed = 1;
+  const rnd = (n: number, scale: number) => Float32Array.from({ length: n }, () => { seed = (seed * 16807) % 2147483647; return ((seed / 2147483647) * 2 - 1) * scale; });
+  for (const t of targetModules(unet).values()) {
+    if (!/attn2\.to_[qv]$/.test(t.module)) continue;
+    const [out, inp] = t.weight.shape;
+    tensors[`unet.${t.module}.lora_A.weight`] = { dtype: 'F32', shape: [2, inp], data: rnd(2 * inp, 0.5) };
+    tensors[`unet.${t.module}.lora_B.weight`] = { dtype: 'F32', shape: [out, 2], data: rnd(out * 2, 0.5) };
+  }
+  return makeSafetensors(tensors);
+}
 
 let client: PipelineClient;
 let replies: Reply[];
@@ -92,6 +110,20 @@ describe('generation worker protocol (in-process, wasm)', () => {
     (client as unknown as { worker: WorkerLike }).worker.postMessage({ type: 'explode', id: 999 });
     await new Promise((r) => setTimeout(r, 20));
     expect(replies.slice(n)).toContainEqual({ type: 'error', id: 999, code: 'bad-request', message: 'Unknown message type "explode".', details: undefined });
+  });
+
+  test('LoRA files: applied at load (merged), reported, change the image; one for another model is refused by name', async () => {
+    const bad = makeSafetensors({
+      'lora_unet_no_such_layer.lora_down.weight': { dtype: 'F32', shape: [2, 8], data: new Float32Array(16) },
+      'lora_unet_no_such_layer.lora_up.weight': { dtype: 'F32', shape: [8, 2], data: new Float32Array(16) },
+    });
+    const e = await client.load({ ...files(), loras: [{ file: { name: 'other-model.safetensors', data: bad } }] }, options()).catch((x) => x);
+    expect(e.code).toBe('lora');
+    expect(e.message).toContain('other-model.safetensors');
+    const info = await client.load({ ...files(), loras: [{ file: { name: 'tiny-lora.safetensors', data: tinyLora() }, strength: 1 }] }, options());
+    expect(info.loras).toEqual([{ name: 'tiny-lora.safetensors', unet: 12, textEncoder: 0, notice: null }]);
+    const r = await client.generate(settings());
+    expect(relativeError(r.images, outputs.float32('image'))).toBeGreaterThan(1e-3);
   });
 
   test('cancel stops within a step, releases every session; then generate needs a new load', async () => {

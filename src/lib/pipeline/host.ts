@@ -27,6 +27,7 @@ import { buildPipelineGraphs, buildUnetGraph, createPipelineSessions, defaultBra
 import { transferables, type ErrorCode, type LoadedInfo, type LoadOptions, type ModelFile, type ModelFiles, type Reply, type Request } from './protocol';
 import { ortRunners, releaseSessions, type PipelineSessions } from './runners';
 import { createSession } from '../onnx/session';
+import { LoraError, loraSideBranches, mergeLoras, parseLora, type LoraReport } from '../lora';
 
 export interface HostEnv {
   ort: typeof Ort;
@@ -54,6 +55,7 @@ const toBytes = async (d: ModelFile['data']): Promise<Uint8Array> =>
 
 function errorCode(e: unknown): ErrorCode {
   if (e instanceof PipelineError) return e.code;
+  if (e instanceof LoraError) return 'lora';
   if (e instanceof WeightFileError) return 'weights';
   return 'runtime';
 }
@@ -121,10 +123,25 @@ export function createPipelineHost(env: HostEnv) {
     const adapters = [];
     for (const [i, f] of (files.adapters ?? []).entries()) adapters.push(await open(`adapter-${i}`, f));
 
-    const unetW = unetFile ? new Weights([unetFile]) : ckpt ? ldmWeights(ckpt.file, 'unet', structure) : undefined;
+    let unetW = unetFile ? new Weights([unetFile]) : ckpt ? ldmWeights(ckpt.file, 'unet', structure) : undefined;
     const vaeW = vaeFile ? vaeWeights(vaeFile) : ckpt ? ldmWeights(ckpt.file, 'vae', structure) : undefined;
-    const textW = textFile ? new Weights([textFile]) : ckpt ? ldmWeights(ckpt.file, 'text_encoder', structure) : undefined;
+    let textW = textFile ? new Weights([textFile]) : ckpt ? ldmWeights(ckpt.file, 'text_encoder', structure) : undefined;
     if (!unetW) throw new PipelineError('missing-model', 'No UNet: give a single-file checkpoint or a diffusers UNet file.');
+    let loraReports: LoraReport[] = [];
+    if (files.loras?.length) {
+      const inputs = [];
+      for (const [i, l] of files.loras.entries()) {
+        const data = await toBytes(l.file.data);
+        inputs.push({ lora: parseLora(data, l.file.name, `lora-${i}/${l.file.name}`), strength: l.strength });
+        described.push({ name: l.file.name, role: `lora-${i}`, detected: 'LoRA' });
+      }
+      const applied = o.loraMode === 'side'
+        ? loraSideBranches({ unet: unetW, textEncoder: textW }, inputs)
+        : mergeLoras({ unet: { weights: unetW, files: bytes }, textEncoder: textW && { weights: textW, files: bytes } }, inputs);
+      if (applied.unet) { unetW = applied.unet.weights; for (const [k, v] of applied.unet.files) bytes.set(k, v); }
+      if (applied.textEncoder) { textW = applied.textEncoder.weights; for (const [k, v] of applied.textEncoder.files) bytes.set(k, v); }
+      loraReports = applied.reports;
+    }
     if (!vaeW) throw new PipelineError('missing-model', 'No VAE: the checkpoint has none; give a VAE file.');
     let visionConfig: ClipVisionConfig | undefined = o.configs?.vision;
     if (vision) {
@@ -156,6 +173,7 @@ export function createPipelineHost(env: HostEnv) {
       model: { unet: configs.unet, vaeScale: 2 ** (configs.vae.block_out_channels.length - 1), scalingFactor: configs.vae.scaling_factor ?? 0.18215, schedulerConfig: o.schedulerConfig, emptyPromptIds: o.emptyPromptIds },
       info: {
         provider, floatType, files: described, branchModels, device, loadMs: performance.now() - t0,
+        loras: loraReports.map((r) => ({ name: r.label, unet: r.matched.unet, textEncoder: r.matched.text_encoder, notice: r.notice?.en ?? null })),
         adapters: weights.adapters.map((w, i) => {
           const cfg = imageProjConfigFromWeights(imageProjWeights(w));
           return { name: files.adapters![i].name, projector: cfg.kind, tokens: imageProjTokens(cfg, visionConfig ? visionTokens(visionConfig) : 257) };

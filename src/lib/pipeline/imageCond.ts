@@ -14,12 +14,11 @@
  */
 import { combineEmbeds, combineNegative, concatTokens, type Embeds } from '../ipadapter/combineEmbeds';
 import { negativeNoise, type RgbImage } from '../ipadapter/negativeNoise';
+import { CLIP_MEAN, CLIP_STD } from '../image/clipPreprocess';
+import { referencePixels } from './references';
 import type { ClipPixels, ResolvedAdapter } from './settings';
 import type { ImageEncoderRunner, ProjectorRunner, Tensor32 } from './runners';
 
-/** OpenAI CLIP's normalisation (CLIPImageProcessor image_mean / image_std), used by ViT-H/14 too. */
-export const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
-export const CLIP_STD = [0.26862954, 0.26130258, 0.27577711] as const;
 
 /** A black image as the encoder sees it: (0 − mean)/std per channel. */
 export function blackClipPixels(size: number): ClipPixels {
@@ -28,8 +27,8 @@ export function blackClipPixels(size: number): ClipPixels {
   return { data, size };
 }
 
-/** Normalised CHW pixels → RGB HWC in [0, 1] (undoing the normalisation, for IPAdapterNoise). */
-export function clipPixelsToRgb(p: ClipPixels): RgbImage {
+/** Normalised CHW pixels → RGB HWC float in [0, 1] (undoing the normalisation, for IPAdapterNoise). */
+export function clipPixelsToUnitRgb(p: ClipPixels): RgbImage {
   const n = p.size * p.size;
   const data = new Float32Array(3 * n);
   for (let c = 0; c < 3; c++) for (let i = 0; i < n; i++) data[i * 3 + c] = p.data[c * n + i] * CLIP_STD[c] + CLIP_MEAN[c];
@@ -90,16 +89,17 @@ export async function adapterTokens(
   if (!encoder) throw new Error('No image encoder is loaded, so IP-Adapter references cannot be encoded.');
   const input = projector.input;
   const pooled = input === 'image_embeds';
-  const cond = await encode(encoder, a.images, input);
+  const images = a.images.map((im) => referencePixels(im, encoder.size));
+  const cond = await encode(encoder, images, input);
 
   let neg: Embeds | null = null;
   if (needUncond) {
     const n = a.negative;
     if (n.kind === 'default' && pooled) neg = { data: new Float32Array(cond.data.length), n: cond.n, t: cond.t, d: cond.d };
-    else if (n.kind === 'default' || n.kind === 'black') neg = await encode(encoder, [blackClipPixels(a.images[0].size)], input);
-    else if (n.kind === 'image') neg = await encode(encoder, [n.image], input);
+    else if (n.kind === 'default' || n.kind === 'black') neg = await encode(encoder, [blackClipPixels(encoder.size)], input);
+    else if (n.kind === 'image') neg = await encode(encoder, [referencePixels(n.image, encoder.size)], input);
     else {
-      const noisy = a.images.map((im) => rgbToClipPixels(negativeNoise(clipPixelsToRgb(im), { type: n.type, strength: n.strength, blur: n.blur, seed: n.seed })));
+      const noisy = images.map((im) => rgbToClipPixels(negativeNoise(clipPixelsToUnitRgb(im), { type: n.type, strength: n.strength, blur: n.blur, seed: n.seed })));
       neg = await encode(encoder, noisy, input);
     }
   }

@@ -43,6 +43,12 @@ export interface ModelFiles {
   imageEncoder?: ModelFile;
   /** h94-layout IP-Adapter files; `settings.adapters[i].model` indexes this list. */
   adapters?: ModelFile[];
+  /**
+   * LoRA files for the UNet and text encoder (kohya or diffusers/PEFT layouts; src/lib/lora),
+   * each with ComfyUI's strength (one number, or { unet, textEncoder }). LCM-LoRA + the LCM
+   * scheduler gives 4–8-step images.
+   */
+  loras?: { file: ModelFile; strength?: number | { unet?: number; textEncoder?: number } }[];
 }
 
 export type Provider = 'webgpu' | 'wasm';
@@ -61,6 +67,8 @@ export interface LoadOptions {
   branchModels?: number[];
   /** Keep the weight bytes after the sessions exist, so the UNet can be rebuilt for setups that need more branches. Default true. */
   retainWeights?: boolean;
+  /** How LoRAs are applied: merged into the weights (default; plain-model speed) or as a low-rank side branch. */
+  loraMode?: 'merge' | 'side';
   /** ORT verbose logging (logSeverityLevel 0): the console shows where each node runs. */
   verbose?: boolean;
   /** Same-origin path of onnxruntime-web's wasm files; default ORT_WASM_PATH. */
@@ -80,6 +88,8 @@ export interface LoadedInfo {
   /** What each given file was detected as. */
   files: { name: string; role: string; detected: string }[];
   adapters: { name: string; projector: string; tokens: number }[];
+  /** Per LoRA: layers matched in the UNet / text encoder, and a notice when some of its modules matched nothing. */
+  loras: { name: string; unet: number; textEncoder: number; notice: string | null }[];
   branchModels: number[];
   /** GPU adapter description (WebGPU) */
   device?: string;
@@ -98,6 +108,8 @@ export type ErrorCode =
   | 'webgpu-unavailable'
   | 'wasm-path'
   | 'load-failed'
+  /** A LoRA file that is none, matches nothing in this model, or has a bad strength. */
+  | 'lora'
   /** The request was stopped by a cancel (the cancel itself is answered with 'cancelled'). */
   | 'cancelled'
   | 'runtime';

@@ -15,6 +15,7 @@ import { maskAspectNotice } from '../ipadapter/attentionMask';
 import { WEIGHT_TYPES, isWeightType, type WeightType } from '../ipadapter/weightTypes';
 import { SCHEDULER_NAMES, isSchedulerName, type SchedulerName } from '../schedulers';
 import { layerWeightsIssues, type LayerInfo } from './layerScales';
+import { isRawReference, rawReferenceIssue, type ReferenceImage } from './references';
 
 /** Pixels ready for the CLIP image encoder: CHW [3, size, size], normalised (CLIPImageProcessor's output). */
 export interface ClipPixels {
@@ -57,14 +58,17 @@ export type PromptInput =
 export type NegativeImage =
   | { kind: 'default' }
   | { kind: 'black' }
-  | { kind: 'image'; image: ClipPixels }
+  | { kind: 'image'; image: ReferenceImage }
   | { kind: 'noise'; type: NoiseType; strength: number; blur?: number; seed?: number };
 
 export interface AdapterSettings {
   /** Which loaded IP-Adapter file (0-based, in load order). Default 0. */
   model?: number;
-  /** Reference images, preprocessed for CLIP (src/lib/image). At least one. */
-  images: ClipPixels[];
+  /**
+   * Reference images, at least one: CLIP-preprocessed pixels, or 8-bit RGB/RGBA images that the
+   * pipeline preprocesses (references.ts: src/lib/image's PrepImageForClipVision and CLIP rules).
+   */
+  images: ReferenceImage[];
   /** ComfyUI range −1 … 5; default 1. */
   weight?: number;
   /** Default 'linear'. */
@@ -282,9 +286,14 @@ function checkAdapter(
   }
 }
 
-function checkClipPixels(img: ClipPixels, path: string, ctx: ValidationContext, err: (p: string, c: string, m: string) => void): void {
+function checkClipPixels(img: ReferenceImage, path: string, ctx: ValidationContext, err: (p: string, c: string, m: string) => void): void {
+  if (img && isRawReference(img)) {
+    const issue = rawReferenceIssue(img);
+    if (issue) err(path, 'bad-image', `${path} ${issue}`);
+    return;
+  }
   if (!img || !(img.data instanceof Float32Array) || !Number.isInteger(img.size) || img.data.length !== 3 * img.size * img.size) {
-    err(path, 'bad-image', `${path} must be CLIP-preprocessed pixels: a Float32Array of [3, size, size].`);
+    err(path, 'bad-image', `${path} must be CLIP-preprocessed pixels (a Float32Array of [3, size, size]) or { image: RGB/RGBA bytes }.`);
   } else if (ctx.clipSize !== undefined && img.size !== ctx.clipSize) {
     err(path, 'bad-image-size', `${path} is ${img.size}×${img.size} but the image encoder takes ${ctx.clipSize}×${ctx.clipSize}.`);
   }
@@ -317,4 +326,4 @@ export function resolveAdapter(a: AdapterSettings): ResolvedAdapter {
   };
 }
 
-export type { SchedulerName, WeightType, CombineMethod, EmbedsScaling, NoiseType };
+export type { SchedulerName, WeightType, CombineMethod, EmbedsScaling, NoiseType, ReferenceImage };
