@@ -7,6 +7,9 @@ import { isLabName, labTag, type LabName } from './contract';
 
 const modules: Partial<Record<LabName, () => Promise<unknown>>> = {
   lora: () => import('./lora/lora-lab'),
+  attention: () => import('./attention/attention-lab'),
+  mask: () => import('./mask/mask-lab'),
+  embedding: () => import('./embedding/embedding-lab'),
 };
 
 const loading = new Map<LabName, Promise<void>>();

@@ -3,7 +3,8 @@
  * nothing until then). Colours come only from the theme's variables in src/styles/global.css.
  */
 const BASE = `
-.lab-body { display: grid; gap: 1rem; color: var(--fg); }
+.lab-body { display: grid; grid-template-columns: minmax(0, 1fr); gap: 1rem; color: var(--fg); }
+.lab-body > *, .lab-part > * { min-width: 0; }
 .lab-body h4 { margin: 0.5rem 0 0.25rem; font-size: 1rem; }
 .lab-part { border-top: 1px solid var(--border); padding-top: 0.75rem; }
 .lab-part:first-child { border-top: 0; padding-top: 0; }
