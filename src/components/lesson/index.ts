@@ -11,6 +11,8 @@ import Term from './Term.astro';
 import Cite from './Cite.astro';
 import SourceList from './SourceList.astro';
 import Notes from './Notes.astro';
+import SlideBreak from './SlideBreak.astro';
+import Step from './Step.astro';
 
 const figureModules = import.meta.glob<{ default: unknown }>('../figures/*.astro', { eager: true });
 const figures = Object.fromEntries(
@@ -20,4 +22,5 @@ const figures = Object.fromEntries(
 export const lessonComponents = {
   ...figures,
   Figure, Aside, Exercise, Answer, Quiz, Choice, Lab, Term, Cite, SourceList, Notes,
+  SlideBreak, Step,
 };
