@@ -14,6 +14,8 @@ export default defineConfig({
   trailingSlash: 'always',
   build: { format: 'directory' },
   markdown: {
+    // Code colours for both themes; global.css picks one by [data-theme].
+    shikiConfig: { themes: { light: 'github-light-default', dark: 'github-dark-default' }, defaultColor: false },
     // throwOnError: a formula KaTeX cannot parse fails the build (file and line in the message)
     // instead of shipping a red error box or a blank article.
     processor: unified({

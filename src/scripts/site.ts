@@ -88,7 +88,7 @@ window.addEventListener('afterprint', () => {
  * (`#section-N`; heading ids differ between languages).
  */
 function initLanguageSwitch() {
-  const headings = () => [...document.querySelectorAll<HTMLElement>('article h2[id]')];
+  const headings = () => [...document.querySelectorAll<HTMLElement>('[data-lesson-body] h2[id]')];
   document.querySelectorAll<HTMLAnchorElement>('[data-lang-switch]').forEach((link) => {
     link.addEventListener('click', (e) => {
       const hs = headings();
@@ -100,17 +100,30 @@ function initLanguageSwitch() {
     });
   });
   const match = /^#section-(\d+)$/.exec(location.hash);
-  if (match) {
-    const target = headings()[Number(match[1])];
-    if (target) {
-      target.scrollIntoView({ block: 'start' });
-      history.replaceState(null, '', `#${target.id}`);
-    }
+  const target = match ? headings()[Number(match[1])] : undefined;
+  if (target) {
+    history.replaceState(null, '', `#${target.id}`);
+    target.scrollIntoView({ block: 'start' });
+    // once fonts and images have settled the layout, land on the heading again
+    window.addEventListener('load', () => target.scrollIntoView({ block: 'start' }), { once: true });
   }
+}
+
+/** A display formula wider than the column scrolls sideways; keyboard users must reach it too. */
+function makeWideFormulasFocusable() {
+  document.querySelectorAll<HTMLElement>('.katex-display').forEach((el) => {
+    if (el.scrollWidth > el.clientWidth + 1) {
+      el.tabIndex = 0;
+      el.setAttribute('role', 'group');
+      el.setAttribute('aria-label', el.querySelector('annotation')?.textContent ?? 'formula');
+    }
+  });
 }
 
 initTheme();
 initLanguageSwitch();
+makeWideFormulasFocusable();
+window.addEventListener('resize', makeWideFormulasFocusable);
 initMenu();
 initProgress();
 initSearch();

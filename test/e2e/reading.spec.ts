@@ -5,16 +5,19 @@ const [first, second] = lessonSlugs();
 
 test('language switch keeps the reader on the same lesson and section', async ({ page }) => {
   await page.goto(`/en/${second}/`);
-  const headings = page.locator('article h2[id]');
+  const headings = page.locator('[data-lesson-body] h2[id]');
   const target = headings.nth(2);
-  await target.scrollIntoViewIfNeeded();
-  await page.evaluate(() => window.scrollBy(0, 10));
+  // the reader is in the third section: its heading has scrolled to the top
+  await target.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await page.evaluate(() => window.scrollBy(0, 40));
   await page.locator('[data-lang-switch="zh"]').click();
   await expect(page).toHaveURL(new RegExp(`/zh/${second}/`));
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
   // the third section heading of the Chinese page is in view
-  const zhHeading = page.locator('article h2[id]').nth(2);
+  const zhHeading = page.locator('[data-lesson-body] h2[id]').nth(2);
   await expect(zhHeading).toBeInViewport();
+  const top = await zhHeading.evaluate((el) => el.getBoundingClientRect().top);
+  expect(Math.abs(top)).toBeLessThan(200);
 });
 
 test('theme choice persists across pages and reloads', async ({ page }) => {
