@@ -4,11 +4,13 @@
  * page-side API: src/lib/pipeline/client.ts.
  *
  * onnxruntime-web/webgpu is the native WebGPU execution provider (with its wasm build as the CPU
- * fallback). Its .wasm file is fetched from this site's own /ort/ (copied there by
- * scripts/copy-ort.mjs at build time), never from a CDN. Multi-threaded wasm needs cross-origin
- * isolation; without it one thread is used.
+ * fallback), in its extern-wasm variant (./ort.ts): the loader .mjs and the .wasm are fetched
+ * from this site's own /ort/ (copied there by scripts/copy-ort.mjs at build time), never from a
+ * CDN, and the bundler does not copy them again. Multi-threaded wasm needs cross-origin
+ * isolation; without it one thread is used. Bundled by Vite through `PipelineClient.create()`
+ * (src/lib/pipeline/client.ts): ~340 kB, the tokenizer's merges a separate lazy chunk.
  */
-import * as ort from 'onnxruntime-web/webgpu';
+import { ort } from './ort';
 import { createPipelineHost, type HostEnv } from '../lib/pipeline/host';
 import { ORT_WASM_PATH, type Reply, type Request } from '../lib/pipeline/protocol';
 
