@@ -35,7 +35,7 @@ const files = (): ModelFiles => ({
 const { configs } = tinyWeights();
 const textIn = loadFixtureFile('clip_text', 'inputs.safetensors').file;
 const options = (o: Partial<LoadOptions> = {}): LoadOptions => ({
-  provider: 'wasm', configs, schedulerConfig: pipelineConfig().scheduler_config, emptyPromptIds: textIn.ints('uncond_input_ids'), ...o,
+  provider: 'wasm', configs, schedulerConfig: pipelineConfig().scheduler_config, emptyPromptIds: textIn.ints('uncond_input_ids'), retainWeights: true, ...o,
 });
 const px = loadFixtureFile('clip_vision', 'inputs.safetensors').file.float32('pixel_values');
 const tiny = { ids: [textIn.ints('input_ids').slice(0, 77)], emptyIds: textIn.ints('uncond_input_ids'), images: [{ data: px.slice(0, 3072), size: 32 }] } as unknown as TinyPipeline;
@@ -112,7 +112,7 @@ describe('generation worker protocol (in-process, wasm)', () => {
     expect(replies.slice(n)).toContainEqual({ type: 'error', id: 999, code: 'bad-request', message: 'Unknown message type "explode".', details: undefined });
   });
 
-  test('LoRA files: applied at load (merged), reported, change the image; one for another model is refused by name', async () => {
+  test('LoRA files: applied at load (merged), reported, change the image; one for another model is refused by name; weights released after load', async () => {
     const bad = makeSafetensors({
       'lora_unet_no_such_layer.lora_down.weight': { dtype: 'F32', shape: [2, 8], data: new Float32Array(16) },
       'lora_unet_no_such_layer.lora_up.weight': { dtype: 'F32', shape: [8, 2], data: new Float32Array(16) },
@@ -120,10 +120,15 @@ describe('generation worker protocol (in-process, wasm)', () => {
     const e = await client.load({ ...files(), loras: [{ file: { name: 'other-model.safetensors', data: bad } }] }, options()).catch((x) => x);
     expect(e.code).toBe('lora');
     expect(e.message).toContain('other-model.safetensors');
-    const info = await client.load({ ...files(), loras: [{ file: { name: 'tiny-lora.safetensors', data: tinyLora() }, strength: 1 }] }, options());
+    const info = await client.load({ ...files(), loras: [{ file: { name: 'tiny-lora.safetensors', data: tinyLora() }, strength: 1 }] }, options({ retainWeights: false }));
     expect(info.loras).toEqual([{ name: 'tiny-lora.safetensors', unet: 12, textEncoder: 0, notice: null }]);
     const r = await client.generate(settings());
     expect(relativeError(r.images, outputs.float32('image'))).toBeGreaterThan(1e-3);
+    // weights not kept: a setup needing more branches says what to load
+    const a = settings().adapters![0];
+    const more = await client.generate({ ...settings(), adapters: [a, a, a] }).catch((x) => x);
+    expect(more.code).toBe('unet-branches');
+    expect(more.message).toContain('branchModels = [0, 0, 0]');
   });
 
   test('cancel stops within a step, releases every session; then generate needs a new load', async () => {

@@ -167,7 +167,7 @@ export function createPipelineHost(env: HostEnv) {
       shouldStop: () => j.abort.signal.aborted,
     });
     if (!sessions) throw new PipelineError('cancelled', 'Loading was cancelled.');
-    const keep = o.retainWeights !== false;
+    const keep = o.retainWeights === true;
     loaded = {
       sessions, weights: keep ? weights : undefined, files: keep ? bytes : undefined, configs, sessionOptions,
       model: { unet: configs.unet, vaeScale: 2 ** (configs.vae.block_out_channels.length - 1), scalingFactor: configs.vae.scaling_factor ?? 0.18215, schedulerConfig: o.schedulerConfig, emptyPromptIds: o.emptyPromptIds },
@@ -186,7 +186,7 @@ export function createPipelineHost(env: HostEnv) {
   /** Rebuilds the UNet when the loaded one cannot host the setup's branches. */
   async function fitUnet(l: Loaded, models: number[]): Promise<void> {
     if (assignBranches(models.map((model, adapter) => ({ adapter, model, swapped: false })), l.sessions.unet.branchModels)) return;
-    if (!l.weights || !l.files) throw new PipelineError('unet-branches', `This setup needs UNet image branches for adapter files [${models.join(', ')}]; the loaded UNet has [${l.sessions.unet.branchModels.join(', ')}] and its weights were not kept (retainWeights: false). Load again with branchModels.`);
+    if (!l.weights || !l.files) throw new PipelineError('unet-branches', `This setup needs UNet image branches for adapter files [${models.join(', ')}]; the loaded UNet has [${l.sessions.unet.branchModels.join(', ')}] and its weights were not kept. Load again with options.branchModels = [${models.join(', ')}] (or retainWeights: true).`);
     const graph = buildUnetGraph(l.weights, l.configs, models, l.info.floatType);
     await l.sessions.unet.session.release();
     l.sessions.unet = { session: await createSession(ort, graph, l.files, l.sessionOptions), branchModels: models };

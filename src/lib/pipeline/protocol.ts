@@ -65,7 +65,12 @@ export interface LoadOptions {
   emptyPromptIds?: number[];
   /** Adapter file of each UNet image branch; default two per adapter file. */
   branchModels?: number[];
-  /** Keep the weight bytes after the sessions exist, so the UNet can be rebuilt for setups that need more branches. Default true. */
+  /**
+   * Keep the weight bytes in the worker after the sessions exist, so that the UNet can be rebuilt
+   * for a setup needing more image branches than `branchModels` gives. Default false: the bytes
+   * (1.7 GB for an fp16 SD1.5 UNet) are released once uploaded, and such a setup is answered with
+   * error 'unet-branches' naming the branches to load.
+   */
   retainWeights?: boolean;
   /** How LoRAs are applied: merged into the weights (default; plain-model speed) or as a low-rank side branch. */
   loraMode?: 'merge' | 'side';
