@@ -43,12 +43,16 @@ export function guardedFetch(allowed: string[], o: { fetch?: FetchLike; maxRedir
       `Refused to contact ${origin}${from ? ` (a redirect from ${originOf(from)})` : ''}: it is not one of the origins the model manifest allows (${[...ok].join(', ')}).`,
       { url });
   };
+  // Once the runtime has shown that it hides redirects (a browser), later requests follow them
+  // directly instead of asking twice.
+  let hidesRedirects = false;
   return async (url, init = {}) => {
     if (!ok.has(originOf(url))) throw refuse(url);
     let current = url;
     for (let hop = 0; hop <= (o.maxRedirects ?? 5); hop++) {
-      const res = await f(current, { ...init, redirect: 'manual' });
-      if (res.type === 'opaqueredirect') {
+      const res = hidesRedirects ? undefined : await f(current, { ...init, redirect: 'manual' });
+      if (!res || res.type === 'opaqueredirect') {
+        hidesRedirects = true;
         const followed = await f(current, { ...init, redirect: 'follow' });
         if (followed.url && !ok.has(originOf(followed.url))) {
           await followed.body?.cancel().catch(() => {});

@@ -96,7 +96,7 @@ export async function recognise(picks: LocalPick[]): Promise<{ weights: LocalWei
       const file = p.file;
       weights.push({
         path: p.path, name: p.name, size: p.file.size, folder, detected, description,
-        note: expect && !expect.includes(detected.kind) ? `kept in ${folder}/ but it is a ${description}` : undefined,
+        note: expect && !expect.includes(detected.kind) ? `kept in ${folder}/, but holds: ${description}` : undefined,
         weightFile: { location: `local/${p.path}`, header, label: p.path },
         source: blobSource(file, p.path),
         read: (begin, end) => bytesOf(file.slice(begin, end)),

@@ -161,6 +161,11 @@ function serveBytes(req: IncomingMessage, res: ServerResponse, bytes: Uint8Array
       const chunk = body.subarray(at, at + n);
       at += n;
       entry.sent += n;
+      if (at >= dropAt) {
+        // the connection breaks once these bytes have reached the wire
+        res.write(chunk, () => res.socket?.destroy());
+        return;
+      }
       const more = res.write(chunk);
       if (rate) {
         const due = t0 + (at / rate) * 1000;
