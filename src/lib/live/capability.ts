@@ -220,8 +220,8 @@ interface GpuLike {
 }
 
 /** Asks the browser (the glue; decideCapability does the thinking). */
-export async function probeWebGpu(nav: { gpu?: unknown } = globalThis.navigator): Promise<Probe> {
-  const gpu = nav?.gpu as GpuLike | undefined;
+export async function probeWebGpu(nav: object = globalThis.navigator): Promise<Probe> {
+  const gpu = (nav as { gpu?: unknown } | undefined)?.gpu as GpuLike | undefined;
   if (!gpu || typeof gpu.requestAdapter !== 'function') return { kind: 'no-webgpu' };
   try {
     const a = await gpu.requestAdapter({ powerPreference: 'high-performance' });
