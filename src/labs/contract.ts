@@ -37,11 +37,11 @@
  * its progress: a mirror that receives running: true starts the same seeded run itself.
  */
 
-export const LAB_NAMES = ['lora', 'attention', 'weight-types', 'tokenizer', 'mask', 'embedding'] as const;
+export const LAB_NAMES = ['lora', 'attention', 'weight-types', 'tokenizer', 'mask', 'embedding', 'live'] as const;
 export type LabName = (typeof LAB_NAMES)[number];
 
 /** Labs whose client module exists (Lab.astro renders the others as a placeholder). */
-export const AVAILABLE_LABS: readonly LabName[] = ['lora', 'attention', 'mask', 'embedding'];
+export const AVAILABLE_LABS: readonly LabName[] = LAB_NAMES;
 
 export const LAB_CHANGE_EVENT = 'lab:change';
 
