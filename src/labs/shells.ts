@@ -150,5 +150,23 @@ export function labShell(name: LabName, lang: Lang): LabShell {
               '在文本编码器自己的表（来自在线实验下载的 49,408 × 768 个数）可用之前，实验使用一张为本课手工构造的几十个词的小型确定性演示表，并明确标注：它的数字只用来说明概念，不是 CLIP 的数字。',
             ],
           };
+    case 'live':
+      return en
+        ? {
+            title: 'SD1.5 + IP-Adapter in this page',
+            intro: 'Check what your GPU can do, load your own weight files, pick a reference image and generate with the IPAdapter Advanced node\'s inputs, step by step. Workflows import from and export to ComfyUI.',
+            alt: [
+              'The lab first checks WebGPU: whether the browser has it, the GPU\'s buffer limits, 16-bit float support (without it the networks run in 32-bit floats, twice the memory) and an estimate of the memory SD1.5 + IP-Adapter need at the chosen size.',
+              'You pick the weight files from your disk (nothing is uploaded): an SD1.5 checkpoint, the CLIP ViT-H image encoder and an IP-Adapter file. The inputs are named as in ComfyUI (weight, weight_type, combine_embeds, start_at, end_at, embeds_scaling, seed, steps, cfg, scheduler). No gallery of real results exists yet: where the lab cannot run, it says so instead of showing made-up pictures.',
+            ],
+          }
+        : {
+            title: '在本页运行 SD1.5 + IP-Adapter',
+            intro: '先检查你的 GPU 能做什么，再加载你自己的权重文件，选一张参考图，用 IPAdapter Advanced 节点的参数一步步出图。工作流可以与 ComfyUI 互相导入导出。',
+            alt: [
+              '实验先检查 WebGPU：浏览器是否支持、GPU 的缓冲区上限、是否支持 16 位浮点（不支持时网络用 32 位浮点运行，显存翻倍），并估算所选尺寸下 SD1.5 + IP-Adapter 需要的显存。',
+              '权重文件从你的硬盘选择（不会上传）：一个 SD1.5 底模、CLIP ViT-H 图像编码器和一个 IP-Adapter 文件。参数名与 ComfyUI 一致（weight、weight_type、combine_embeds、start_at、end_at、embeds_scaling、seed、steps、cfg、scheduler）。目前还没有真实出图的图库：实验跑不了的地方会直说，不会拿编造的图片充数。',
+            ],
+          };
   }
 }
