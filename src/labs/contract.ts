@@ -41,7 +41,7 @@ export const LAB_NAMES = ['lora', 'attention', 'weight-types', 'tokenizer', 'mas
 export type LabName = (typeof LAB_NAMES)[number];
 
 /** Labs whose client module exists (Lab.astro renders the others as a placeholder). */
-export const AVAILABLE_LABS: readonly LabName[] = ['lora', 'attention', 'mask', 'embedding'];
+export const AVAILABLE_LABS: readonly LabName[] = LAB_NAMES;
 
 export const LAB_CHANGE_EVENT = 'lab:change';
 

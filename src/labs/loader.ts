@@ -5,12 +5,15 @@
  */
 import { isLabName, labTag, type LabName } from './contract';
 
-const modules: Partial<Record<LabName, () => Promise<unknown>>> = {
+const modules: Record<LabName, () => Promise<unknown>> = {
   lora: () => import('./lora/lora-lab'),
   attention: () => import('./attention/attention-lab'),
   mask: () => import('./mask/mask-lab'),
   embedding: () => import('./embedding/embedding-lab'),
   live: () => import('./live/live-lab'),
+  live: () => import('./live/live-lab'),
+  'weight-types': () => import('./weight-types/weight-types-lab'),
+  tokenizer: () => import('./tokenizer/tokenizer-lab'),
 };
 
 const loading = new Map<LabName, Promise<void>>();

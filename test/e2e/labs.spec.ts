@@ -185,3 +185,68 @@ test.describe('embedding lab', () => {
     expect(errors).toEqual([]);
   });
 });
+
+test.describe('weight-type lab', () => {
+  test('SDXL style transfer on layer 6; layer_weights errors; start/end window on the schedule', async ({ page }) => {
+    const { lab, errors } = await openLab(page, '/en/07-parameters/', 'weight-types');
+    const weightOf = (t: number) => lab.locator(`tr[data-layer="${t}"] td[data-weight]`).getAttribute('data-weight');
+    await expect(lab.locator('tr[data-layer]')).toHaveCount(16);
+    // keyboard: arrow to SDXL in the model radio group
+    await lab.locator('input[type=radio][value="sd15"]').focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(lab.locator('tr[data-layer]')).toHaveCount(11);
+    await lab.getByLabel('weight_type').selectOption('style transfer');
+    expect(await weightOf(6)).toBe('1');
+    expect(await weightOf(3)).toBe('0');
+    // weight by keyboard
+    await lab.getByLabel('weight', { exact: true }).first().focus();
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => weightOf(6)).toBe('0.95');
+    // layer_weights: a bad index and a missing colon are explained
+    await lab.getByLabel('layer_weights string').fill('11:1, 3=1');
+    await expect(lab.locator('.wt-errors li')).toHaveCount(2);
+    await expect(lab.locator('.wt-errors li').first()).toContainText('0–10');
+    await lab.getByLabel('layer_weights string').fill('3:1, 6:0.5');
+    await expect(lab.locator('.wt-errors li')).toHaveCount(0);
+    expect(await weightOf(3)).toBe('0.95');
+    // end_at = 0.5 at 20 Euler steps: 10 active steps (the schedule, not the step count)
+    await lab.getByLabel('end_at', { exact: true }).first().fill('0.5');
+    await lab.getByLabel('end_at', { exact: true }).first().press('Enter');
+    await expect(lab.locator('[data-active]')).toHaveAttribute('data-active', '10');
+    await lab.getByLabel('Scheduler').selectOption('dpmpp_2m_karras');
+    await expect(lab.locator('[data-active]')).toHaveAttribute('data-active', '9');
+    await axeClean(page, '.lab[data-lab="weight-types"]');
+    expect(errors).toEqual([]);
+  });
+});
+
+test.describe('tokenizer lab', () => {
+  test('real ids, start/end/padding, weights, truncation, Chinese; the vocabulary loads with the lab', async ({ page }) => {
+    const requested: string[] = [];
+    page.on('request', (r) => requested.push(new URL(r.url()).pathname));
+    await page.goto('/zh/02-tokens-and-embeddings/');
+    await page.waitForLoadState('load');
+    expect(requested.filter((p) => /clipMerges|tokenizer-lab/.test(p))).toEqual([]);
+    const { lab, errors } = await openLab(page, '/zh/02-tokens-and-embeddings/', 'tokenizer');
+    const box = lab.getByLabel('提示词', { exact: true });
+    await box.fill('a photo of a cat');
+    const chunk = lab.locator('[data-chunk="0"] li');
+    expect(await chunk.evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))).toEqual(['49406', '320', '1125', '539', '320', '2368', '49407', '49407']);
+    await expect(lab.locator('[data-chunk="0"] li[data-kind="pad"]')).toContainText('70');
+    await box.fill('a (cat:1.5)');
+    await expect(lab.locator('li[data-id="2368"]')).toHaveAttribute('data-weight', '1.5');
+    // keyboard: type at the end of the prompt
+    await box.focus();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' dog');
+    await expect(lab.locator('p[data-count]')).toHaveAttribute('data-count', '3');
+    await lab.locator('[data-example="2"]').click();
+    await expect(lab.locator('[data-cjk]')).toBeVisible();
+    await lab.locator('[data-example="3"]').click();
+    await expect(lab.locator('[data-truncated]')).toHaveAttribute('data-truncated', 'true');
+    await expect(lab.locator('[data-chunk="1"]')).toBeVisible();
+    await expect(lab.locator('li.cut')).toHaveCount(1);
+    await axeClean(page, '.lab[data-lab="tokenizer"]');
+    expect(errors).toEqual([]);
+  });
+});

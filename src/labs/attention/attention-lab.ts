@@ -23,6 +23,7 @@ const CSS = `
 .att-vec { font-family: var(--mono); font-size: 0.85rem; }
 .att-off { color: var(--muted); }
 .att-formulas { overflow-x: auto; }
+.att-formulas .katex-display { overflow: visible; }
 .att-formulas .katex-display { margin: 0.4rem 0; font-size: 0.95em; }
 `;
 
@@ -72,7 +73,8 @@ export class AttentionLab extends LabBase<AttentionLabState> {
     this.decPanel = h('div', { class: 'att-panel', 'data-panel': 'decoupled' });
     this.catPanel = h('div', { class: 'att-panel', 'data-panel': 'concat' });
     this.note = h('p', { class: 'lab-note' });
-    this.formulas = h('div', { class: 'att-formulas' });
+    // scrolls sideways on a narrow screen, so it must be focusable (keyboard scrolling)
+    this.formulas = h('div', { class: 'att-formulas', tabindex: 0, role: 'group', 'aria-label': t.formulas });
     body.append(
       h('div', { class: 'lab-controls' }, query.el, lambda.el, n.el),
       h('div', { class: 'att-panels' }, this.decPanel, this.catPanel),

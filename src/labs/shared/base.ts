@@ -44,6 +44,26 @@ export abstract class LabBase<S extends object> extends HTMLElement implements L
     this.build(body);
     body.append(this.summary);
     this.render();
+    const pending = this.prepare();
+    if (pending) {
+      this.setAttribute('aria-busy', 'true');
+      pending.then(
+        () => {
+          this.removeAttribute('aria-busy');
+          this.render();
+          this.markReady();
+        },
+        () => this.removeAttribute('aria-busy'),
+      );
+    } else this.markReady();
+  }
+
+  /** Something to load before the lab is interactive (e.g. the tokenizer's vocabulary); null if none. */
+  protected prepare(): Promise<void> | null {
+    return null;
+  }
+
+  private markReady(): void {
     this.setAttribute('data-ready', '');
     this.dataset.readyAt = String(Math.round(performance.now()));
     this.dispatchEvent(new CustomEvent('lab:ready', { bubbles: true, detail: { lab: this.lab } }));
