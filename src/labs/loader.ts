@@ -11,7 +11,6 @@ const modules: Record<LabName, () => Promise<unknown>> = {
   mask: () => import('./mask/mask-lab'),
   embedding: () => import('./embedding/embedding-lab'),
   live: () => import('./live/live-lab'),
-  live: () => import('./live/live-lab'),
   'weight-types': () => import('./weight-types/weight-types-lab'),
   tokenizer: () => import('./tokenizer/tokenizer-lab'),
 };
