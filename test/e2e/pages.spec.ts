@@ -8,6 +8,7 @@ const checkedLinks = new Map<string, number>();
 
 for (const path of allPages()) {
   test(`page ${path}`, async ({ page, request }) => {
+    test.setTimeout(180_000); // axe over a long lesson, twice, on a busy 2-core machine
     const guard = guardOrigins(page);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));

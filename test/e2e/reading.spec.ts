@@ -9,8 +9,14 @@ test('language switch keeps the reader on the same lesson and section', async ({
   const target = headings.nth(2);
   // the reader is in the third section: its heading has scrolled to the top
   await target.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  // labs mount lazily as they scroll into view and can change the height above; let them settle
+  await page.waitForLoadState('networkidle');
+  await page.waitForTimeout(300);
+  await target.evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await page.evaluate(() => window.scrollBy(0, 40));
-  await page.locator('[data-lang-switch="zh"]').click();
+  // a plain DOM click: Playwright's click would first scroll the sticky header link "into view"
+  // (the document's top), which a reader's click never does
+  await page.locator('[data-lang-switch="zh"]').evaluate((a) => (a as HTMLAnchorElement).click());
   await expect(page).toHaveURL(new RegExp(`/zh/${second}/`));
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
   // the third section heading of the Chinese page is in view
