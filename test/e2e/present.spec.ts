@@ -190,6 +190,37 @@ test.describe('presenter and audience', () => {
     await expect.poll(() => shown(audience)).toBe(JSON.stringify({ weight: 0.9 }));
   });
 
+  test('a real lab on a slide: the presenter’s change shows in the audience', async ({ context }) => {
+    const slug = slugs.find((s) => s.startsWith('06-'));
+    test.skip(!slug, 'no LoRA lesson in this build');
+    const { audience, presenter } = await pair(context, 'en', slug);
+    const index = await presenter.evaluate(() => [...document.querySelectorAll('[data-deck] > .slide')].findIndex((s) => s.querySelector('[data-lab="lora"]')));
+    test.skip(index < 0, 'the lesson has no LoRA lab');
+    await presenter.keyboard.press('g');
+    await presenter.locator('[data-goto-input]').fill(String(index + 1));
+    await presenter.keyboard.press('Enter');
+    await expect.poll(() => audience.evaluate(() => document.body.dataset.slide)).toBe(String(index));
+    for (const p of [presenter, audience]) await expect(p.locator('ipa-lab-lora')).toHaveAttribute('data-ready', '', { timeout: 20_000 });
+    const state = (p: Page) => p.evaluate(() => JSON.stringify((document.querySelector('ipa-lab-lora') as unknown as { getState(): unknown }).getState()));
+    const before = await state(audience);
+    const input = presenter.locator('ipa-lab-lora input').first();
+    await input.focus();
+    await presenter.keyboard.press('ArrowUp'); // the lab's key, not "previous slide"
+    await presenter.keyboard.press('ArrowUp');
+    const after = await state(presenter);
+    expect(after).not.toBe(before);
+    await expect.poll(() => state(audience)).toBe(after);
+    expect(await position(presenter)).toBe(`${index}/0`);
+    // a lab taller than the slide keeps a readable size and scrolls, in step in both windows
+    const body = '.slide.is-current .slide-body';
+    const sizes = await presenter.locator(body).evaluate((b) => ({ sh: b.scrollHeight, ch: b.clientHeight, sw: b.scrollWidth, cw: b.clientWidth }));
+    expect(sizes.sw).toBeLessThanOrEqual(sizes.cw + 1);
+    if (sizes.sh > sizes.ch + 1) {
+      await presenter.locator(body).evaluate((b) => { b.scrollTop = 200; });
+      await expect.poll(() => audience.locator(body).evaluate((b) => Math.round(b.scrollTop))).toBe(200);
+    }
+  });
+
   test('keyboard: go to, overview, help; nothing fires while typing', async ({ page }) => {
     await page.goto(`/zh/${first}/present/`);
     await ready(page);

@@ -118,10 +118,13 @@ describe('sync protocol', () => {
     expect(shared(xy)).toEqual(shared(yx));
     expect(xy.nav.value.slide).toBe(7); // same rev, larger id
   });
-  test('pointer moves are reported, not stored', () => {
+  test('pointer moves and lab scrolling are reported, not stored', () => {
     const r = receive(initialState(), { type: 'POINTER', from: 'p', slide: 2, x: 100, y: 50 }, 'a');
     expect(r.changes.pointer).toEqual({ slide: 2, x: 100, y: 50 });
     expect(r.state).toEqual(initialState());
+    const sc = receive(initialState(), { type: 'SCROLL', from: 'p', slide: 4, top: 300 }, 'a');
+    expect(sc.changes.scroll).toEqual({ slide: 4, top: 300 });
+    expect(isMessage({ type: 'SCROLL', from: 'p', slide: 4, top: 300 })).toBe(true);
   });
 });
 

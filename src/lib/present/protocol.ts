@@ -56,7 +56,9 @@ export type Message =
   | { type: 'INK_STROKE'; from: string; slide: number; stroke: StampedStroke }
   | { type: 'INK_CLEAR'; from: string; slide: number; cleared: Stamp }
   /** The laser pointer, in slide coordinates; x = null hides it. Not part of the state. */
-  | { type: 'POINTER'; from: string; slide: number; x: number | null; y: number | null };
+  | { type: 'POINTER'; from: string; slide: number; x: number | null; y: number | null }
+  /** A slide that scrolls (a live lab taller than the slide) scrolled to `top` (slide pixels). Not part of the state. */
+  | { type: 'SCROLL'; from: string; slide: number; top: number };
 
 export type MessageType = Message['type'];
 
@@ -153,8 +155,9 @@ export interface Changes {
   /** Slides whose drawing changed. */
   ink: number[];
   pointer: { slide: number; x: number | null; y: number | null } | null;
+  scroll: { slide: number; top: number } | null;
 }
-const noChanges = (): Changes => ({ nav: false, timer: false, labs: [], ink: [], pointer: null });
+const noChanges = (): Changes => ({ nav: false, timer: false, labs: [], ink: [], pointer: null, scroll: null });
 
 function mergeInk(a: InkSlide, b: InkSlide): InkSlide | null {
   const cleared = newer(b.cleared, a.cleared) ? b.cleared : a.cleared;
@@ -243,6 +246,9 @@ export function receive(state: SessionState, msg: Message, me: string): { state:
     case 'POINTER':
       changes.pointer = { slide: msg.slide, x: msg.x, y: msg.y };
       return { state, changes, reply: null };
+    case 'SCROLL':
+      changes.scroll = { slide: msg.slide, top: msg.top };
+      return { state, changes, reply: null };
   }
 }
 
@@ -269,7 +275,7 @@ export function resumeTimer(timer: Timer, now: number): Timer {
 /** A `data:` URL of a picture — how a lab sends a generated image inside its state. */
 export const IMAGE_DATA_URL = /^data:image\/(png|jpeg|webp|gif|avif);base64,[A-Za-z0-9+/]+=*$/;
 
-const TYPES: ReadonlySet<string> = new Set<MessageType>(['SYNC_REQUEST', 'SYNC', 'NAV', 'TIMER', 'LAB', 'INK_STROKE', 'INK_CLEAR', 'POINTER']);
+const TYPES: ReadonlySet<string> = new Set<MessageType>(['SYNC_REQUEST', 'SYNC', 'NAV', 'TIMER', 'LAB', 'INK_STROKE', 'INK_CLEAR', 'POINTER', 'SCROLL']);
 
 export function isMessage(x: unknown): x is Message {
   if (!x || typeof x !== 'object') return false;

@@ -68,6 +68,8 @@ function sidewaysOverflow(block: HTMLElement): number {
 
 const zoomOf = (el: HTMLElement) => Number(el.style.zoom || 1);
 
+const LAB = '[data-lab]';
+
 /** Blocks that may be scaled down to stay on a slide with text before them. */
 const SHRINKABLE = 'figure, table, .katex-display, pre, [data-lab], .quiz, .exercise';
 const MIN_INLINE_ZOOM = 0.8;
@@ -90,8 +92,11 @@ function shrinkBlock(block: HTMLElement, body: HTMLElement, floor = 0.25) {
 export function ensureFit(slide: Slide) {
   const { body, content } = slide;
   if (slide.el.hidden && !slide.el.closest('.is-overview, .handout')) return;
-  for (let i = 0; i < 4 && !fits(body); i++) {
-    const f = Math.min(body.clientHeight / body.scrollHeight, body.clientWidth / body.scrollWidth, 0.98);
+  // a live lab keeps a readable size and scrolls (in step across windows) rather than shrink to
+  // a thumbnail; only its width is fitted
+  const lab = slide.el.classList.contains('slide-lab') && !slide.el.closest('.handout');
+  for (let i = 0; i < 4 && (lab ? body.scrollWidth > body.clientWidth + 1 : !fits(body)); i++) {
+    const f = Math.min(lab ? 1 : body.clientHeight / body.scrollHeight, body.clientWidth / body.scrollWidth, 0.98);
     content.style.zoom = String(Math.max(0.2, zoomOf(content) * f));
   }
 }
@@ -196,7 +201,29 @@ export async function buildDeck(source: HTMLElement, deckEl: HTMLElement, string
     };
     let current = open(first);
     let placed: HTMLElement[] = [];
+    let alone = false;
+    const breakPage = () => {
+      ensureFit(current);
+      current.el.hidden = true;
+      current = open(continuation());
+      placed = [];
+    };
     for (const block of items) {
+      // a live lab gets a slide of its own: it mounts later (when shown) and may grow, and the
+      // slide then scales it to fit rather than pushing other content off
+      const lab = block.matches(LAB) || block.querySelector(LAB) !== null;
+      if ((lab || alone) && placed.length > 0) {
+        const carry: HTMLElement[] = [];
+        while (lab && placed.length > 1 && /^H[3-6]$/.test(placed[placed.length - 1].tagName)) carry.unshift(placed.pop()!);
+        carry.forEach((c) => c.remove());
+        breakPage();
+        for (const c of carry) { current.content.append(c); placed.push(c); }
+      }
+      alone = lab;
+      if (lab) {
+        current.el.classList.add('slide-lab');
+        current.body.tabIndex = 0; // it may scroll: keyboard users reach it too
+      }
       current.content.append(block);
       const sideways = sidewaysOverflow(block);
       if (sideways < 1) block.style.zoom = String(Math.max(0.25, sideways * 0.98));
@@ -262,5 +289,15 @@ export async function buildDeck(source: HTMLElement, deckEl: HTMLElement, string
     applySteps(s.el, 0);
   });
   deckEl.classList.remove('is-building');
+  // content that grows later (a lab mounting, a quiz explaining its answer) is scaled to fit
+  if (typeof ResizeObserver !== 'undefined') {
+    const byContent = new Map(slides.map((s) => [s.content as Element, s]));
+    const ro = new ResizeObserver((entries) => {
+      const grown = entries.map((e) => byContent.get(e.target)).filter((s): s is Slide => !!s);
+      // outside the observer's callback, so scaling does not re-trigger it in the same frame
+      requestAnimationFrame(() => grown.forEach(ensureFit));
+    });
+    slides.forEach((s) => ro.observe(s.content));
+  }
   return { slides, deck: slides.map((s) => s.steps.length) };
 }

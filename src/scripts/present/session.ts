@@ -150,6 +150,21 @@ export async function startSession(mode: Mode, view: View | null = null): Promis
     save();
   }
 
+  // a lab slide that scrolls scrolls in every window
+  let remoteScroll: number | null = null;
+  let scrollTimer: ReturnType<typeof setTimeout> | null = null;
+  deckEl.addEventListener('scroll', (e) => {
+    const b = e.target as HTMLElement;
+    if (!b.classList?.contains('slide-body')) return;
+    if (remoteScroll !== null && Math.abs(b.scrollTop - remoteScroll) < 2) { remoteScroll = null; return; }
+    remoteScroll = null;
+    if (scrollTimer) return;
+    scrollTimer = setTimeout(() => {
+      scrollTimer = null;
+      publish({ type: 'SCROLL', from: me, slide: position().slide, top: Math.round(b.scrollTop) });
+    }, 50);
+  }, true);
+
   // ---- messages from the other windows ----
   const labs = initLabs((value) => {
     let msg: Message;
@@ -169,6 +184,11 @@ export async function startSession(mode: Mode, view: View | null = null): Promis
     if (c.pointer) {
       if (c.pointer.slide === position().slide) ink.showPointer(c.pointer.x, c.pointer.y);
       else ink.showPointer(null, null);
+    }
+    if (c.scroll && c.scroll.slide === position().slide) {
+      const b = slides[c.scroll.slide].body;
+      remoteScroll = c.scroll.top;
+      b.scrollTop = c.scroll.top;
     }
     if (c.timer) view?.timer?.(state);
     if (c.nav || c.labs.length || c.ink.length || c.timer) save();
