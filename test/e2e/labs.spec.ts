@@ -110,6 +110,20 @@ test.describe('LoRA lab', () => {
     expect(await lab.locator('polyline.line').last().evaluate((p) => p.getAttribute('points')?.split(' ').length)).toBe(501);
   });
 
+  test('reduced motion: the run redraws a few times a second instead of animating, and still finishes', async ({ page }) => {
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    const { lab } = await openLab(page, '/en/06-ip-adapter-vs-lora/', 'lora');
+    await lab.locator('[data-step]').evaluate((el) => {
+      (window as unknown as { redraws: number }).redraws = 0;
+      new MutationObserver(() => (window as unknown as { redraws: number }).redraws++).observe(el, { attributes: true, attributeFilter: ['data-step'] });
+    });
+    await lab.locator('[data-action="start"]').click();
+    await expect(lab.locator('[data-train-status]')).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+    const redraws = await page.evaluate(() => (window as unknown as { redraws: number }).redraws);
+    expect(redraws).toBeGreaterThan(1);
+    expect(redraws).toBeLessThan(60); // an animated run redraws ~170 times
+  });
+
   test('Chinese page: Chinese labels, same numbers; axe clean', async ({ page }) => {
     const { lab } = await openLab(page, '/zh/06-ip-adapter-vs-lora/', 'lora');
     await expect(lab.locator('tr[data-row="params"] th')).toHaveText('参数量');

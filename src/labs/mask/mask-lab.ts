@@ -67,6 +67,7 @@ export class MaskLab extends LabBase<MaskLabState> {
   private regionButtons: HTMLButtonElement[] = [];
   private positions: HTMLElement[] = [];
   private levelsBox!: HTMLElement;
+  private themeObserver?: MutationObserver;
   private drag: { index: number; mode: 'move' | 'resize'; start: [number, number]; rect: MaskRect } | null = null;
 
   protected defaults(): MaskLabState {
@@ -120,6 +121,9 @@ export class MaskLab extends LabBase<MaskLabState> {
     const hintId = `mask-hint-${Math.random().toString(36).slice(2, 8)}`;
     this.regionButtons.forEach((b) => b.setAttribute('aria-describedby', hintId));
     this.levelsBox = h('div', { class: 'mask-levels' });
+    // the editor's colours come from the theme: redraw when the reader switches it
+    this.themeObserver = new MutationObserver(() => this.drawEditor());
+    this.themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
     body.append(
       h(
         'div',
@@ -136,6 +140,10 @@ export class MaskLab extends LabBase<MaskLabState> {
       ),
       h('div', { class: 'lab-part' }, h('h4', {}, t.levels), this.levelsBox),
     );
+  }
+
+  disconnectedCallback(): void {
+    this.themeObserver?.disconnect();
   }
 
   private key(e: KeyboardEvent, i: number): void {
