@@ -377,7 +377,10 @@ class LiveLab extends LabBase<LiveState> {
     }));
   }
 
-  protected override applied(): void { /* setState: controls are re-rendered by render() */ }
+  /** setState: a new size (or CFG) changes the memory estimate, so the capability check runs again. */
+  protected override applied(before: LiveState): void {
+    if (before.width !== this.state.width || before.height !== this.state.height || before.cfg !== this.state.cfg) void this.checkCapability();
+  }
 
   disconnectedCallback(): void {
     this.running?.abort();
