@@ -81,6 +81,8 @@ export interface LoraLabState {
   imageRank: number;
   /** Start (true) or stop (false) the training run. */
   running: boolean;
+  /** Which seeded run (Reset, or Start after a finished run, begins the next one). */
+  run: number;
 }
 
 export interface AttentionLabState {

@@ -22,7 +22,7 @@ import { chart, type Chart } from '../shared/chart';
 import { drawGray, h, numberField, type NumberField } from '../shared/dom';
 import { STRINGS } from './strings';
 
-type State = LoraLabState & { run: number };
+type State = LoraLabState;
 
 const MAX_STEPS = 500;
 const LEARNING_RATE = 0.05;
