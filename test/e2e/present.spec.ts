@@ -221,6 +221,60 @@ test.describe('presenter and audience', () => {
     }
   });
 
+  test('authored <SlideBreak /> and <Step> reveal step by step, previewed in the presenter', async ({ context }) => {
+    // the markup of SlideBreak.astro and Step.astro, put into the first section before the
+    // presentation script runs (parsing is done, module scripts not yet run)
+    await context.addInitScript(() => {
+      document.addEventListener('readystatechange', () => {
+        if (document.readyState !== 'interactive') return;
+        const h2 = document.querySelector('[data-lesson-body] > h2');
+        if (!h2) return;
+        h2.insertAdjacentHTML('afterend', [
+          '<p>Before the break.</p>',
+          '<div class="slide-break" data-slide-break hidden aria-hidden="true"></div>',
+          '<div class="step" data-step="each"><ul><li id="step-a">First point</li><li id="step-b">Second point</li></ul></div>',
+          '<div class="step" data-step="one"><p id="step-c">The punchline</p></div>',
+          '<div class="slide-break" data-slide-break hidden aria-hidden="true"></div>',
+        ].join(''));
+      });
+    });
+    const { audience, presenter } = await pair(context);
+    const index = await presenter.evaluate(() => [...document.querySelectorAll('[data-deck] > .slide')].findIndex((s) => s.querySelector('#step-a')));
+    expect(index).toBeGreaterThan(1);
+    // the break made a slide of its own, which carries the section's title
+    const slide = presenter.locator('[data-deck] > .slide').nth(index);
+    await expect(slide.locator('.slide-kicker')).toHaveText(await presenter.locator('[data-deck] > .slide').nth(index - 1).locator('h2').innerText());
+    await expect(presenter.locator('[data-deck] > .slide').nth(index - 1)).toContainText('Before the break.');
+    await expect(slide).not.toContainText('Before the break.');
+    expect(await slide.locator('[data-step-index]').count()).toBe(3);
+    await presenter.keyboard.press('g');
+    await presenter.locator('[data-goto-input]').fill(String(index + 1));
+    await presenter.keyboard.press('Enter');
+    const pending = (page: Page, id: string) => page.locator(`#${id}`).evaluate((el) => el.classList.contains('step-pending'));
+    await expect.poll(() => audience.evaluate(() => document.body.dataset.slide)).toBe(String(index));
+    expect(await pending(audience, 'step-a')).toBe(true);
+    // the presenter previews the next step: the first point shown, the second not yet
+    await expect(presenter.locator('[data-preview] li').first()).not.toHaveClass(/step-pending/);
+    await expect(presenter.locator('[data-preview] li').nth(1)).toHaveClass(/step-pending/);
+    await presenter.keyboard.press('ArrowRight');
+    await expect.poll(() => pending(audience, 'step-a')).toBe(false);
+    expect(await pending(audience, 'step-b')).toBe(true);
+    await presenter.keyboard.press('ArrowRight');
+    await presenter.keyboard.press('ArrowRight');
+    await expect.poll(() => pending(audience, 'step-c')).toBe(false);
+    expect(new URL(audience.url()).hash).toBe(`#/${index + 1}/3`);
+    // one more: the next slide; back: this slide fully revealed
+    await presenter.keyboard.press('ArrowRight');
+    await expect.poll(() => position(audience)).toBe(`${index + 1}/0`);
+    await presenter.keyboard.press('ArrowLeft');
+    await expect.poll(() => position(audience)).toBe(`${index}/3`);
+    // reload keeps the step
+    await audience.reload();
+    await ready(audience);
+    expect(await position(audience)).toBe(`${index}/3`);
+    expect(await pending(audience, 'step-c')).toBe(false);
+  });
+
   test('keyboard: go to, overview, help; nothing fires while typing', async ({ page }) => {
     await page.goto(`/zh/${first}/present/`);
     await ready(page);
@@ -285,12 +339,17 @@ for (const lang of LANGS) {
   });
 }
 
-test('the handout has one printed page per slide, with notes', async ({ page }) => {
+test('the handout has one printed page per slide, with notes; the slides print one per page', async ({ page }) => {
   test.setTimeout(90_000);
   for (const lang of LANGS) {
     await page.goto(`/${lang}/${first}/present/`);
     await ready(page);
     const slides = await slideCount(page);
+    if (lang === 'en') {
+      // printing the slides themselves: one 16:9 page each
+      const deckPdf = (await page.pdf({ preferCSSPageSize: true })).toString('latin1');
+      expect((deckPdf.match(/\/Type\s*\/Page(?![a-zA-Z])/g) ?? []).length, 'printed slides').toBe(slides);
+    }
     await page.goto(`/${lang}/${first}/handout/`);
     await ready(page);
     await expect(page.locator('.handout-page')).toHaveCount(slides);

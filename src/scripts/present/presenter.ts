@@ -35,8 +35,10 @@ function still(slide: HTMLElement): HTMLElement {
   copy.removeAttribute('aria-label');
   copy.removeAttribute('aria-roledescription');
   copy.querySelectorAll('[data-lab]').forEach((lab) => {
+    // a still of a live lab would be a second, idle copy of it: its title stands in
     const p = document.createElement('p');
-    p.textContent = `Lab: ${lab.getAttribute('data-lab')}`;
+    p.className = 'lab-still';
+    p.textContent = lab.querySelector('.lab-title')?.textContent?.trim() || (lab.getAttribute('data-lab') ?? '');
     lab.replaceChildren(p);
   });
   copy.querySelectorAll('.overview-pick, canvas.ink-layer, .laser-dot').forEach((el) => el.remove());
