@@ -7,7 +7,7 @@ import {
 } from '../../lib/present/deck';
 import { actionFor, activatesFocused, isEditable, type Action } from '../../lib/present/keys';
 import {
-  elapsed, initialState, loadState, localClear, localLab, localNav, localStroke, localTimer, pauseTimer, receive,
+  initialState, loadState, localClear, localLab, localNav, localStroke, localTimer, pauseTimer, receive,
   resumeTimer, saveState, startTimer, type Message, type SessionState, type Stamp, type Stroke,
 } from '../../lib/present/protocol';
 import { applySteps, buildDeck, ensureFit, SLIDE_H, SLIDE_W, type Built, type Strings } from './build';
