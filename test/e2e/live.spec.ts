@@ -52,7 +52,7 @@ test('ComfyUI workflow import lists what it dropped; export → import round-tri
 });
 
 test('tiny networks on WebGPU: preview per step, same seed = same pixels, cancel', async ({ page }) => {
-  test.setTimeout(170_000);
+  test.setTimeout(600_000); // the tiny pipeline (its VAE decode above all) is slow on SwiftShader's CPU WebGPU
   const { foreign } = guardOrigins(page);
   const lab = await openLab(page);
   const { configs } = tinyWeights();
@@ -79,7 +79,7 @@ test('tiny networks on WebGPU: preview per step, same seed = same pixels, cancel
   await lab.evaluate((el) => (el as unknown as { setState(s: unknown): void }).setState({ width: 64, height: 64, steps: 2, scheduler: 'ddim', seed: 7, cfg: 7.5 }));
   const pixels = async () => {
     await lab.locator('[data-live="generate"]').click();
-    await expect(lab.locator('[data-live="status"]')).toContainText('Done', { timeout: 40_000 });
+    await expect(lab.locator('[data-live="status"]')).toContainText('Done', { timeout: 240_000 });
     expect(await lab.locator('[data-live="preview"]').getAttribute('data-step')).toBe('2');
     return lab.locator('[data-live="result"]').evaluate((c) => Array.from((c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 64, 64).data));
   };
