@@ -112,7 +112,7 @@ export interface Manifest {
 export const DEFAULT_SETTINGS: DownloadSettings = {
   blockBytes: 16 * 2 ** 20,
   gapBytes: 2 ** 20,
-  shardBytes: 2 ** 30,
+  shardBytes: 2_000_000_000,
   wholeFileOverhead: 0.1,
   concurrency: 2,
 };
