@@ -12,7 +12,7 @@ import { ort, relativeError } from '../../../test/ort';
 import { loadFixtureFile } from '../../../test/load-fixture';
 import { MemoryStore } from '../storage/store';
 import { WeightCache } from '../storage/cache';
-import { floatToHalf, halfToFloat, parseSafetensors, readFloat32 } from '../weights/safetensors';
+import { floatToHalf, halfToFloat, parseSafetensors } from '../weights/safetensors';
 import { Weights } from '../weights/weights';
 import { buildVaeDecoder, type VaeConfig } from '../models/vae';
 import { createSession } from '../onnx/session';
