@@ -8,6 +8,7 @@ import { assembleFiles, type AssembledFile } from './assemble';
 import { DownloadError } from './errors';
 import { countingSource, guardedFetch, httpSource, prepare, type Context, type FetchLike, type FileJob, type Prepared } from './fetcher';
 import { allowedOrigins, fileUrl, neededFiles, type Manifest, type ManifestFile, type Selection } from './manifest';
+import type { ModelFile, ModelFiles } from '../pipeline/protocol';
 
 /** How a file is named in messages: repository and path, the same in every language. */
 export const fileLabel = (f: ManifestFile) => `${f.repo} ${f.path}`;
@@ -83,5 +84,25 @@ export async function modelFiles(cache: WeightCache, m: Manifest, sel: Selection
     image_encoder: encoders.flatMap(get),
     adapters,
     loras: sel.loras.map((l) => get(m.choices.loras.find((x) => x.id === l)!.file)),
+  };
+}
+
+/**
+ * The set in the shape the generation worker's `load` takes (src/lib/pipeline/protocol.ts):
+ * one Blob per role, no bytes copied. The worker builds the VAE encoder too unless told not
+ * to, so choose image-to-image (img2img) when handing files to it, or it misses encoder.*.
+ */
+export function pipelineFiles(set: ModelFileSet): ModelFiles {
+  const one = (role: string, files: AssembledFile[]): ModelFile | undefined => {
+    if (files.length === 0) return undefined;
+    if (files.length > 1) throw new DownloadError('storage', `${files[0].label} is stored in ${files.length} shards (over the shard size); the worker takes one file per role.`, { file: files[0].label });
+    return { name: `${role}-${files[0].location.split('/').pop()}`, data: files[0].blob };
+  };
+  return {
+    unet: one('unet', set.unet),
+    vae: one('vae', set.vae),
+    textEncoder: one('text', set.text_encoder),
+    imageEncoder: one('image-encoder', set.image_encoder),
+    adapters: set.adapters.map((a, i) => one(`adapter-${i}`, a)!),
   };
 }
