@@ -171,6 +171,29 @@ describe('download into the cache', () => {
     expect(worst).toBe(0);
   });
 
+  test('a file on an unpinned revision that changes upstream between sessions is caught (ETag)', async () => {
+    const store = new MemoryStore();
+    const sel = { ...defaultSelection(m), base: 'sd15', adapters: [] };
+    const unet = fixtureFiles().find((f) => f.repo === 'stable-diffusion-v1-5/stable-diffusion-v1-5' && f.path.startsWith('unet/'))!;
+    const abort = new AbortController();
+    let seen = 0;
+    const ctx1 = ctxFor(new WeightCache(store), { signal: abort.signal, settings: { ...m.settings, concurrency: 1 } });
+    const prep1 = await prepareAll(jobsFor(m, sel, manifestFetch(m), (n) => { seen += n; if (seen > 1_000_000) abort.abort(); }), ctx1);
+    await runDownloads(prep1.prepared, ctx1);
+    const changed = Uint8Array.from(unet.bytes);
+    changed[changed.length - 1] ^= 1;
+    hf.setFile(serverPath(unet), changed);
+    try {
+      const ctx2 = ctxFor(new WeightCache(store));
+      const run = await runDownloads((await prepareAll(jobsFor(m, sel, manifestFetch(m)), ctx2)).prepared, ctx2);
+      const err = run.files.find((f) => f.id === 'sd15-unet')!.error!;
+      expect(err.code).toBe('changed');
+      expect(err.message).toMatch(/changed upstream during the download/);
+    } finally {
+      hf.setFile(serverPath(unet), unet.bytes);
+    }
+  });
+
   test('404 names the file and the URL; the other files still download', async () => {
     const cache = fresh();
     const text = fixtureOf('ds8-text');

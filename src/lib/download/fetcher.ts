@@ -119,8 +119,14 @@ async function* streamChunks(body: ReadableStream<Uint8Array>, skip: number, lim
   }
 }
 
-/** A file at a URL, read with Range requests through `fetchFn` (use a guardedFetch). */
-export function httpSource(fetchFn: FetchLike, url: string, label: string): RangeSource {
+/**
+ * A file at a URL, read with Range requests through `fetchFn` (use a guardedFetch). With
+ * `etag`, each answer's ETag is reported so a file that changes between requests is caught;
+ * leave it off for a pinned revision, whose content cannot change (and whose CDN edges need not
+ * agree on an ETag's form).
+ */
+export function httpSource(fetchFn: FetchLike, url: string, label: string, o: { etag?: boolean } = {}): RangeSource {
+  const trackEtag = o.etag ?? true;
   return {
     label,
     url,
@@ -142,7 +148,7 @@ export function httpSource(fetchFn: FetchLike, url: string, label: string): Rang
         throw new DownloadError('http', `${label}: the server answered HTTP ${res.status} at ${url}.`, facts);
       }
       if (!res.body) throw new DownloadError('protocol', `${label}: the server sent no body.`, facts);
-      const etag = res.headers.get('x-linked-etag') ?? res.headers.get('etag');
+      const etag = trackEtag ? res.headers.get('x-linked-etag') ?? res.headers.get('etag') : null;
       let total: number | undefined;
       let skip = 0;
       if (res.status === 206) {

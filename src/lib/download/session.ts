@@ -19,7 +19,7 @@ export const manifestFetch = (m: Manifest, o: { fetch?: FetchLike } = {}) => gua
 export function jobsFor(m: Manifest, sel: Selection, fetchFn: FetchLike, count?: (n: number) => void): FileJob[] {
   return neededFiles(m, sel).map(({ file, parts }) => {
     const label = fileLabel(file);
-    const src = httpSource(fetchFn, fileUrl(m, file), label);
+    const src = httpSource(fetchFn, fileUrl(m, file), label, { etag: !m.repos[file.repo].revisionPinned });
     return {
       id: file.id, label,
       ref: { repo: file.repo, revision: m.repos[file.repo].revision, path: file.path },
