@@ -265,6 +265,15 @@ describe('download into the cache', () => {
     expect(run.files.every((f) => !f.error)).toBe(true);
   });
 
+  test('without a readable Content-Range the size comes from the manifest or the header', async () => {
+    const cache = fresh();
+    for (const id of ['ds8-unet', 'ds8-vae', 'ds8-text']) hf.faults.set(serverPath(fixtureOf(id)), { noContentRange: true });
+    const { prep, run } = await fetchAll(cache, { ...defaultSelection(m), adapters: [] });
+    expect(prep.errors).toEqual([]);
+    expect(run.files.every((f) => !f.error)).toBe(true);
+    expect(prep.prepared.find((p) => p.job.id === 'ds8-unet')!.fileSize).toBe(fixtureOf('ds8-unet').bytes.byteLength);
+  });
+
   test('the size in the manifest is checked against the server', async () => {
     const bad = validateManifest({ ...testManifest(hf.hub, hf.cdn), files: testManifest(hf.hub, hf.cdn).files.map((f) => (f.id === 'ds8-text' ? { ...f, size: f.size + 1 } : f)) });
     const prep = await prepareAll(jobsFor(bad, defaultSelection(bad), manifestFetch(bad)), ctxFor(fresh()));

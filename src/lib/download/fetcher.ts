@@ -152,12 +152,16 @@ export function httpSource(fetchFn: FetchLike, url: string, label: string, o: { 
       let total: number | undefined;
       let skip = 0;
       if (res.status === 206) {
-        const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(res.headers.get('content-range') ?? '');
-        if (!m || Number(m[1]) !== start) {
+        // A cross-origin answer hides Content-Range unless the server exposes it (CORS); a 206
+        // without one is taken at its word, and the size then comes from the manifest or the
+        // safetensors header.
+        const cr = res.headers.get('content-range');
+        const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(cr ?? '');
+        if (cr !== null && (!m || Number(m[1]) !== start)) {
           await res.body.cancel().catch(() => {});
           throw new DownloadError('protocol', `${label}: asked for bytes from ${start}, the server sent "${res.headers.get('content-range')}".`, facts);
         }
-        total = m[3] === '*' ? undefined : Number(m[3]);
+        total = !m || m[3] === '*' ? undefined : Number(m[3]);
       } else {
         // The server ignored Range and sends the whole file: skip to `start`.
         const len = res.headers.get('content-length');
@@ -218,14 +222,14 @@ function headerError(e: unknown, label: string, url: string | null): DownloadErr
 export async function readHeader(src: RangeSource, expectedSize: number | null, signal?: AbortSignal): Promise<{ header: SafetensorsHeader; bytes: Uint8Array; fileSize: number; etag: string | null }> {
   const first = await src.read(0, 8, signal);
   const first8 = await collect(first);
-  const fileSize = first.total;
-  if (fileSize === undefined) throw new DownloadError('protocol', `${src.label}: the server did not say how large the file is (no Content-Range total).`, { file: src.label, url: src.url ?? undefined });
-  if (expectedSize !== null && fileSize !== expectedSize) {
-    throw new DownloadError('size', `${src.label} is ${fileSize} bytes at ${src.url ?? 'its source'}, but the manifest says ${expectedSize}. The file changed upstream or the link points at another file; nothing was downloaded.`, { file: src.label, url: src.url ?? undefined, expected: expectedSize, actual: fileSize });
+  const told = first.total;
+  if (told !== undefined && expectedSize !== null && told !== expectedSize) {
+    throw new DownloadError('size', `${src.label} is ${told} bytes at ${src.url ?? 'its source'}, but the manifest says ${expectedSize}. The file changed upstream or the link points at another file; nothing was downloaded.`, { file: src.label, url: src.url ?? undefined, expected: expectedSize, actual: told });
   }
   let n: number;
   try { n = headerLength(first8, src.label); } catch (e) { throw headerError(e, src.label, src.url); }
-  if (8 + n > fileSize) throw new DownloadError('size', `${src.label}: its header claims ${n} bytes but the file has only ${fileSize}.`, { file: src.label, url: src.url ?? undefined });
+  const known = told ?? expectedSize ?? undefined;
+  if (known !== undefined && 8 + n > known) throw new DownloadError('size', `${src.label}: its header claims ${n} bytes but the file has only ${known}.`, { file: src.label, url: src.url ?? undefined });
   const rest = await src.read(8, 8 + n, signal);
   if (rest.etag && first.etag && rest.etag !== first.etag) throw new DownloadError('changed', `${src.label} changed upstream while its header was read; try again.`, { file: src.label, url: src.url ?? undefined });
   const body = await collect(rest);
@@ -233,8 +237,9 @@ export async function readHeader(src: RangeSource, expectedSize: number | null, 
   bytes.set(first8, 0);
   bytes.set(body, 8);
   try {
-    const header = parseSafetensorsHeader(bytes, fileSize, src.label);
-    return { header, bytes, fileSize, etag: first.etag };
+    const header = parseSafetensorsHeader(bytes, known, src.label);
+    // Without a size from the server or the manifest, the file ends where its last tensor does.
+    return { header, bytes, fileSize: known ?? header.requiredSize, etag: first.etag };
   } catch (e) {
     throw headerError(e, src.label, src.url);
   }

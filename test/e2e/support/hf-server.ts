@@ -22,6 +22,8 @@ export interface Fault {
   redirectTo?: string;
   /** Answer 200 with the whole file, ignoring Range. */
   ignoreRange?: boolean;
+  /** Send 206 without Content-Range (as a browser sees a CDN that does not expose it). */
+  noContentRange?: boolean;
 }
 
 export interface LoggedRequest {
@@ -132,7 +134,7 @@ function serveBytes(req: IncomingMessage, res: ServerResponse, bytes: Uint8Array
       return;
     }
     res.statusCode = 206;
-    res.setHeader('Content-Range', `bytes ${start}-${end}/${size}`);
+    if (!fault?.noContentRange) res.setHeader('Content-Range', `bytes ${start}-${end}/${size}`);
   } else {
     res.statusCode = 200;
   }
