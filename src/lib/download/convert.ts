@@ -8,32 +8,10 @@
  * Typed-array views assume a little-endian machine, as every browser and Node platform is; the
  * safetensors data is little-endian too.
  */
-import { halfToFloat } from '../weights/safetensors';
+import { f32BitsToF16, halfToFloat } from '../weights/safetensors';
 import { elementBytes, type ArtefactLayout, type Conversion, type OutTensor } from './plan';
 
-/** IEEE float32 bit pattern → half bit pattern, round to nearest even (as floatToHalf). */
-export function f32BitsToF16(x: number): number {
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  const e = exp - 127 + 15;
-  if (e >= 31) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    let half = mant >> shift;
-    const rem = mant & ((1 << shift) - 1);
-    const midpoint = 1 << (shift - 1);
-    if (rem > midpoint || (rem === midpoint && half & 1)) half++;
-    return sign | half;
-  }
-  let half = sign | (e << 10) | (mant >> 13);
-  const rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half++;
-  return half;
-}
+export { f32BitsToF16 };
 
 let halfTable: Float32Array | undefined;
 const halfLut = () => (halfTable ??= Float32Array.from({ length: 65536 }, (_, h) => halfToFloat(h)));

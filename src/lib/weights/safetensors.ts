@@ -109,7 +109,11 @@ const u32 = new Uint32Array(f32.buffer);
 /** float → IEEE half, round to nearest even; overflow goes to ±Infinity as in numpy/torch. */
 export function floatToHalf(value: number): number {
   f32[0] = value;
-  const x = u32[0];
+  return f32BitsToF16(u32[0]);
+}
+
+/** IEEE float32 bit pattern → half bit pattern (the streaming converter works on raw bits). */
+export function f32BitsToF16(x: number): number {
   const sign = (x >>> 16) & 0x8000;
   const exp = (x >>> 23) & 0xff;
   let mant = x & 0x7fffff;
