@@ -41,7 +41,7 @@ describe('embedding lab', () => {
     expect(halfToFloat(0x0001)).toBeCloseTo(5.96e-8, 10);
     const words = ['x', 'y', 'z'];
     const real = tableEmbeddingSource({ table, dim: 2, tokenize: (t) => ({ ids: [words.indexOf(t)], pieces: [t] }), token: (id) => words[id], special: [2] });
-    expect(real.kind).toBe('clip');
+    expect(real.kind).toBe('real');
     expect(Array.from(real.vector(1))).toEqual([0.5, 0.5]);
     expect(nearestTokens(real, [1, 0.1], 5).map((n) => n.token)).toEqual(['x', 'y']);
     let got: unknown;

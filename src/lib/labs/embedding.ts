@@ -6,24 +6,31 @@
  * - `demoEmbeddingSource()`: a small deterministic table (44 words × 10 dimensions) built by
  *   hand for this lesson, so the idea can be shown with nothing downloaded. Its numbers are
  *   illustrations, not CLIP's; the lab labels it as such.
- * - `tableEmbeddingSource()`: the text encoder's real token-embedding table
- *   (`text_model.embeddings.token_embedding.weight`, 49,408 × 768, fp32 or fp16 from the
- *   safetensors file) with the CLIP tokenizer. Whoever has the table (the live lab's download,
- *   or a byte-range fetch of just that tensor) calls `provideEmbeddingSource(source)`, and every
- *   embedding lab on the page switches to it.
+ * - `tableEmbeddingSource()`: a real token-embedding table (SD1.5's text encoder:
+ *   `text_model.embeddings.token_embedding.weight`, 49,408 × 768) with the CLIP tokenizer.
+ *   embeddingTable.ts finds and reads it (the live lab's cache, a byte-range fetch of just that
+ *   tensor, or a file on the reader's disk); whoever has it may also call
+ *   `provideEmbeddingSource(source)`, and every embedding lab on the page switches to it.
  */
+import { halfToFloat } from '../weights/safetensors';
 import { mulberry32 } from './random';
+
+export { halfToFloat };
 
 export interface TokenizedPrompt {
   ids: number[];
   /** What each id stands for, for display. */
   pieces: string[];
-  /** Words the source has no token for (the demo table's small vocabulary); empty for CLIP. */
+  /**
+   * What the table has no row for: words outside the demo table's small vocabulary, or token
+   * ids past the end of a smaller test table. Empty for CLIP's full table.
+   */
   unknown: string[];
 }
 
 export interface EmbeddingSource {
-  kind: 'demo' | 'clip';
+  /** The hand-made demo table, or a real token-embedding table read from a weight file. */
+  kind: 'demo' | 'real';
   /** Rows in the table. */
   size: number;
   /** Numbers per row. */
@@ -37,6 +44,8 @@ export interface EmbeddingSource {
   isCandidate(id: number): boolean;
   /** Words to suggest for the probe box. */
   suggestions: readonly string[];
+  /** Cosine of `vec` with every row at once (fast path for large tables); index = id. */
+  cosines?(vec: ArrayLike<number>): Float32Array;
 }
 
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -71,9 +80,10 @@ export interface Neighbour {
 /** The n rows most similar (by cosine) to `vec`, excluding `exclude`. */
 export function nearestTokens(src: EmbeddingSource, vec: ArrayLike<number>, n: number, exclude: ReadonlySet<number> = new Set()): Neighbour[] {
   const best: Neighbour[] = [];
+  const all = src.cosines?.(vec);
   for (let id = 0; id < src.size; id++) {
     if (exclude.has(id) || !src.isCandidate(id)) continue;
-    const c = cosine(vec, src.vector(id));
+    const c = all ? all[id] : cosine(vec, src.vector(id));
     if (best.length < n || c > best[best.length - 1].cosine) {
       best.push({ id, token: src.token(id), cosine: c });
       best.sort((a, b) => b.cosine - a.cosine);
@@ -146,6 +156,9 @@ const DEMO_WORDS: Record<string, Partial<Record<(typeof DEMO_DIMENSIONS)[number]
   with: { 'function word': 1 },
 };
 
+/** The demo table's words (also suggested as probes on the real table: each is one CLIP token). */
+export const DEMO_WORDS_LIST: readonly string[] = Object.keys(DEMO_WORDS);
+
 let demo: EmbeddingSource | undefined;
 
 /**
@@ -193,24 +206,15 @@ export function demoEmbeddingSource(): EmbeddingSource {
 // ---------------------------------------------------------------------------------------------
 // the real table
 
-/** IEEE half → float. */
-export function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
-}
-
 /**
  * A source over a real token-embedding table (row-major size × dim, fp32, or fp16 as raw
  * Uint16 bits) and a tokenizer (for CLIP: ClipTokenizer.tokenize, without start/end tokens).
+ * A tokenizer may report what the table lacks in `unknown` (ids past a small test table's end).
  */
 export function tableEmbeddingSource(o: {
   table: Float32Array | Uint16Array;
   dim: number;
-  tokenize(text: string): { ids: number[]; pieces: string[] };
+  tokenize(text: string): { ids: number[]; pieces: string[]; unknown?: string[] };
   token(id: number): string;
   /** Ids never listed as neighbours (CLIP: 49406, 49407). */
   special?: readonly number[];
@@ -219,21 +223,58 @@ export function tableEmbeddingSource(o: {
   const size = Math.floor(o.table.length / o.dim);
   const special = new Set(o.special ?? []);
   const f16 = o.table instanceof Uint16Array;
+  const vector = (id: number): Float32Array => {
+    const start = id * o.dim;
+    if (!f16) return (o.table as Float32Array).subarray(start, start + o.dim);
+    const out = new Float32Array(o.dim);
+    for (let c = 0; c < o.dim; c++) out[c] = halfToFloat(o.table[start + c]);
+    return out;
+  };
+  // 1/‖row‖, computed once: a search over CLIP's 49,408 rows is then one dot product per row.
+  let inverseNorms: Float32Array | undefined;
+  const norms = () => {
+    if (inverseNorms) return inverseNorms;
+    inverseNorms = new Float32Array(size);
+    for (let id = 0; id < size; id++) {
+      const v = vector(id);
+      let sq = 0;
+      for (let c = 0; c < o.dim; c++) sq += v[c] * v[c];
+      inverseNorms[id] = sq > 0 ? 1 / Math.sqrt(sq) : 0;
+    }
+    return inverseNorms;
+  };
   return {
-    kind: 'clip',
+    kind: 'real',
     size,
     dim: o.dim,
     suggestions: o.suggestions ?? [],
-    tokenize: (text) => ({ ...o.tokenize(text), unknown: [] }),
-    vector(id) {
-      const start = id * o.dim;
-      if (!f16) return (o.table as Float32Array).subarray(start, start + o.dim);
-      const out = new Float32Array(o.dim);
-      for (let c = 0; c < o.dim; c++) out[c] = halfToFloat(o.table[start + c]);
-      return out;
+    tokenize: (text) => {
+      const t = o.tokenize(text);
+      return { ids: t.ids, pieces: t.pieces, unknown: t.unknown ?? [] };
     },
+    vector,
     token: o.token,
     isCandidate: (id) => !special.has(id),
+    cosines(vec) {
+      const inv = norms();
+      let sq = 0;
+      for (let c = 0; c < o.dim; c++) sq += vec[c] * vec[c];
+      const out = new Float32Array(size);
+      if (sq === 0) return out;
+      const q = 1 / Math.sqrt(sq);
+      for (let id = 0; id < size; id++) {
+        let dot = 0;
+        if (f16) {
+          const v = vector(id);
+          for (let c = 0; c < o.dim; c++) dot += vec[c] * v[c];
+        } else {
+          const t = o.table as Float32Array;
+          for (let c = 0, at = id * o.dim; c < o.dim; c++, at++) dot += vec[c] * t[at];
+        }
+        out[id] = dot * q * inv[id];
+      }
+      return out;
+    },
   };
 }
 
