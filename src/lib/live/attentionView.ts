@@ -211,7 +211,7 @@ export function viridisTable(): Uint8ClampedArray {
 }
 
 /** Values in [0, 1] → RGBA pixels with one alpha (the opacity slider). */
-export function colourise(values: ArrayLike<number>, alpha: number, table = viridisTable()): Uint8ClampedArray {
+export function colourise(values: ArrayLike<number>, alpha: number, table = viridisTable()): Uint8ClampedArray<ArrayBuffer> {
   const a = Math.round(Math.min(1, Math.max(0, alpha)) * 255);
   const out = new Uint8ClampedArray(values.length * 4);
   for (let i = 0; i < values.length; i++) {
