@@ -10,6 +10,7 @@ import { latentToRgb } from '../src/lib/pipeline/preview';
 import { sampleFeed, timeFeed } from '../src/lib/pipeline/feeds';
 import { yieldTask } from '../src/lib/pipeline/yieldTask';
 import { StepNoise } from '../src/lib/pipeline/noise';
+import { createNoiseGenerator, philoxWords, roundKeys } from '../src/lib/schedulers/noise';
 import { fakeRunners } from '../src/lib/pipeline/fakeRunners.testutil';
 import { fixtureSettings, tinyPipeline } from '../src/lib/pipeline/tinyFixture.testutil';
 import type { GenerateSettings } from '../src/lib/pipeline/settings';
@@ -49,7 +50,7 @@ test('pipeline overhead per step outside the networks, 512×512 (64×64 latents)
       console.log(`  ${scheduler.padEnd(16)} preview ${preview.padEnd(4)} ${fmt(Math.min(...runs))}${stochastic ? '  (includes the step noise, see below)' : ''}`);
     }
   }
-  console.log('Euler ancestral and LCM draw 4·64·64 fresh normals per image per step (Philox in JS, below);');
+  console.log('Euler ancestral and LCM draw 4·64·64 fresh normals per image per step (Philox, below);');
   console.log('the loop draws them after dispatching the UNet call, so on WebGPU they overlap the GPU\'s work;');
   console.log('with a stand-in that returns at once (and on wasm, which computes synchronously) they add to the step.');
   // the parts
@@ -71,7 +72,13 @@ test('pipeline overhead per step outside the networks, 512×512 (64×64 latents)
   console.log(`  time_proj (2 × 320 sin/cos)     ${fmt(await time(() => timeFeed(500.5, 2, SD15_UNET)))}`);
   console.log(`  yield to the event loop         ${fmt(await time(() => yieldTask()))}`);
   const z = new StepNoise(1, 1, n);
-  console.log(`  step noise 4×64×64 (Philox)     ${fmt(await time(() => z.next(), 50, 5))}`);
+  console.log(`  step noise 4×64×64 (Philox)     ${fmt(await time(() => z.next(), 200, 20))}`);
+  const g = createNoiseGenerator(1, 1);
+  console.log(`    the same by the series alone   ${fmt(await time(() => { for (let i = 0; i < n; i++) g.normal(); }, 50, 5))}  (the previous path; the fast one gives the same float32 bits)`);
+  const key: [number, number] = [1, 0];
+  const rk = roundKeys(key);
+  console.log(`    Philox words, WebAssembly SIMD ${fmt(await time(() => philoxWords(key, rk, 0, 0, 1, n / 2), 200, 20))}`);
+  console.log(`    Philox words, JavaScript       ${fmt(await time(() => philoxWords(key, rk, 0, 0, 1, n / 2, false), 50, 5))}  (where the engine lacks SIMD)`);
 });
 
 test('tiny pipeline on onnxruntime-web wasm in Node (64×64 image, CFG batch 2, base adapter)', async () => {

@@ -235,7 +235,7 @@ export async function generate(r: PipelineRunners, m: PipelineModelInfo, setting
         outs.push(await r.unet.run({ ...fixed[ci], ...scales, sample, time_proj: timeFeed(t, rows.length, m.unet) }));
       }
     })();
-    // A stochastic scheduler's fresh noise (Philox in JavaScript, ~2–3 ms at 64×64) is drawn
+    // A stochastic scheduler's fresh noise (Philox, ~0.5 ms at 64×64 on a slow CPU) is drawn
     // while the GPU runs the UNet, off the critical path.
     const stepZ = stepNoise?.next();
     await unetDone;

@@ -38,10 +38,7 @@ export class StepNoise {
   }
   /** The next step's noise for the whole batch (the same buffer each call, refilled). */
   next(): Float32Array {
-    this.gens.forEach((g, i) => {
-      const off = i * this.perImage;
-      for (let j = 0; j < this.perImage; j++) this.buffer[off + j] = g.normal();
-    });
+    this.gens.forEach((g, i) => g.fillNormals(this.buffer, i * this.perImage, this.perImage));
     return this.buffer;
   }
 }

@@ -20,6 +20,14 @@
  * So normal number i (0-based) of stream s is z_{i mod 2} of block ⌊i/2⌋ — random access is
  * possible (`normalAt`), and a generator's sequential draws equal the random-access values.
  *
+ * Speed (float32 output: normalArray, fillNormals): the series above cost ~40 divisions per
+ * block. The float32 paths first evaluate the same formulas in Horner form with precomputed
+ * coefficients (still only +, −, ×, ÷ — as reproducible as the series) and keep that result
+ * only when it lies so far from a float32 rounding boundary (more than 2⁻³⁶ relative) that
+ * the series' value — which differs from it by ~1e-16 relative — must round to the same
+ * float32; otherwise (about 3 numbers in 10⁵) the block is recomputed by the series. So the
+ * float32 numbers are exactly the series' numbers, just ~10× cheaper; noise.test.ts pins both.
+ *
  * It does not (and cannot cheaply) reproduce torch.Generator's numbers (mt19937 on CPU,
  * Philox with a different layout on CUDA): a seed here names a different image than the same
  * seed in diffusers or ComfyUI. The lessons say so.
@@ -33,18 +41,17 @@ const PHILOX_M1 = 0xcd9e8d57;
 const PHILOX_W0 = 0x9e3779b9;
 const PHILOX_W1 = 0xbb67ae85;
 
-/** High 32 bits of the 64-bit product of two uint32 (exact: every partial product < 2³²). */
-function mulhi32(a: number, b: number): number {
-  const aL = a & 0xffff;
-  const aH = a >>> 16;
-  const bL = b & 0xffff;
-  const bH = b >>> 16;
-  const ll = aL * bL;
-  const lh = aL * bH;
-  const hl = aH * bL;
-  const hh = aH * bH;
-  const mid = (ll >>> 16) + (lh & 0xffff) + (hl & 0xffff);
-  return (hh + (lh >>> 16) + (hl >>> 16) + Math.floor(mid / 65536)) >>> 0;
+import { philoxSimd } from './philoxSimd';
+
+const TWO_POW_M16 = 2 ** -16;
+
+/**
+ * High 32 bits of the 64-bit product of a uint32 constant `m` and a uint32 `c` (any int32 bit
+ * pattern): m·c = m·c_hi·2¹⁶ + m·c_lo, each part < 2⁴⁸, so every double below is exact and
+ * ⌊m·c / 2³²⌋ = ⌊(m·c_hi + ⌊m·c_lo / 2¹⁶⌋) / 2¹⁶⌋.
+ */
+function mulhi32(m: number, c: number): number {
+  return Math.floor((m * (c >>> 16) + Math.floor(m * (c & 0xffff) * TWO_POW_M16)) * TWO_POW_M16);
 }
 
 /** Philox4x32 with `rounds` rounds (10 is the standard). Returns 4 uint32 words. */
@@ -160,7 +167,7 @@ export function detCosSinTurn(u: number): [number, number] {
 // generator
 
 const TWO_POW_26 = 2 ** 26;
-const TWO_POW_53 = 2 ** 53;
+const TWO_POW_M53 = 2 ** -53;
 const TWO_POW_32 = 2 ** 32;
 
 function seedKey(seed: number): [number, number] {
@@ -171,7 +178,7 @@ function seedKey(seed: number): [number, number] {
 }
 
 function toUniform(hi: number, lo: number): number {
-  return ((hi >>> 5) * TWO_POW_26 + (lo >>> 6)) / TWO_POW_53;
+  return ((hi >>> 5) * TWO_POW_26 + (lo >>> 6)) * TWO_POW_M53; // = ÷ 2⁵³, exactly
 }
 
 /** The two normals and two uniforms of one Philox block. */
@@ -179,7 +186,8 @@ function block(key: [number, number], b: number, stream: number, words: Uint32Ar
   philox4x32([b % TWO_POW_32, Math.floor(b / TWO_POW_32), stream >>> 0, 0], key, 10, words);
 }
 
-function boxMuller(u0: number, u1: number): [number, number] {
+/** The series' Box–Muller pair (the definition). Exported for noise.test.ts. */
+export function boxMuller(u0: number, u1: number): [number, number] {
   const r = Math.sqrt(-2 * detLn(1 - u0)); // 1 − u0 ∈ (0, 1]; Math.sqrt is correctly rounded by IEEE-754
   const [c, s] = detCosSinTurn(u1);
   return [r * c, r * s];
@@ -194,6 +202,123 @@ export function normalAt(seed: number, index: number, stream = 0): number {
   return z[index % 2];
 }
 
+// ---------------------------------------------------------------------------------------------
+// the float32 fast path (see the header): the same numbers, far fewer divisions
+
+/** Philox's key schedule for one seed: [k0, k1] of each of the 10 rounds. */
+export function roundKeys(key: readonly [number, number]): Int32Array {
+  const rk = new Int32Array(20);
+  let k0 = key[0] >>> 0;
+  let k1 = key[1] >>> 0;
+  for (let r = 0; r < 10; r++) {
+    rk[2 * r] = k0;
+    rk[2 * r + 1] = k1;
+    k0 = (k0 + PHILOX_W0) >>> 0;
+    k1 = (k1 + PHILOX_W1) >>> 0;
+  }
+  return rk;
+}
+
+/** philox4x32 of [c0, c1, c2, 0] with precomputed round keys, as int32 bit patterns. */
+function philoxBlock(rk: Int32Array, c0: number, c1: number, c2: number, w: Int32Array): void {
+  let c3 = 0;
+  for (let r = 0; r < 20; r += 2) {
+    const hi0 = mulhi32(PHILOX_M0, c0);
+    const lo0 = Math.imul(PHILOX_M0, c0);
+    const hi1 = mulhi32(PHILOX_M1, c2);
+    const lo1 = Math.imul(PHILOX_M1, c2);
+    c0 = hi1 ^ c1 ^ rk[r];
+    c1 = lo1;
+    c2 = hi0 ^ c3 ^ rk[r + 1];
+    c3 = lo0;
+  }
+  w[0] = c0;
+  w[1] = c1;
+  w[2] = c2;
+  w[3] = c3;
+}
+
+const BATCH = 4096; // blocks per call: 8192 normals
+const scratch = new Uint32Array(BATCH * 4);
+const scratchBlock = new Int32Array(4);
+
+/**
+ * Blocks [lo + b, hi, stream, 0], b < count ≤ BATCH, lo + count ≤ 2³², in philoxSimd's layout
+ * (word w of block b at [(b >> 2)·16 + 4w + (b & 3)]): by WebAssembly SIMD where the engine has
+ * it, else (or with simd = false, for the tests) by philoxBlock.
+ */
+export function philoxWords(
+  key: readonly [number, number],
+  rk: Int32Array,
+  lo: number,
+  hi: number,
+  stream: number,
+  count: number,
+  simd = true,
+): Uint32Array {
+  const fast = simd ? philoxSimd() : null;
+  if (fast) return fast.fill(key[0], key[1], lo, hi, stream, count);
+  for (let b = 0; b < count; b++) {
+    philoxBlock(rk, (lo + b) | 0, hi | 0, stream | 0, scratchBlock);
+    const at = (b >> 2) * 16 + (b & 3);
+    for (let w = 0; w < 4; w++) scratch[at + 4 * w] = scratchBlock[w];
+  }
+  return scratch;
+}
+
+// Tables of the series' own values on a grid, so that the fast path needs only a short
+// polynomial around the nearest grid point and no data-dependent branch. Every entry comes from
+// detLn / detCosSinTurn, so the tables are the same in every engine.
+// ln: c_j = 1 + j/256 for j = −75 … 106 cover the reduced m ∈ [√½, √2); ln c_0 = 0 exactly, so
+// ln m stays accurate relative to itself near m = 1 (small u0, small |z|).
+const LN_GRID = 256;
+const LN_J0 = 75;
+const LN_TABLE = Float64Array.from({ length: LN_J0 + 107 }, (_, i) => detLn(1 + (i - LN_J0) / LN_GRID));
+// cos/sin of whole turns J/1024, J = 0 … 1024 (exact 0 and ±1 at the quarter turns).
+const TURN_GRID = 1024;
+const COS_TABLE = new Float64Array(TURN_GRID + 1);
+const SIN_TABLE = new Float64Array(TURN_GRID + 1);
+for (let j = 0; j <= TURN_GRID; j++) [COS_TABLE[j], SIN_TABLE[j]] = detCosSinTurn(j / TURN_GRID);
+const TURN_STEP = (2 * Math.PI) / TURN_GRID;
+// a double's exponent, read from its bits (IEEE-754 binary64)
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+const HI_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+const SQRT2 = 1.4142135623730951;
+const POW2_NEG = Float64Array.from({ length: 56 }, (_, k) => 2 ** k); // 2^−e for e = 0 … −55
+
+/** ln x for x ∈ [2⁻⁵³, 1]: e·ln 2 + ln c_j + 2·atanh((m − c_j)/(m + c_j)), |s| < 1.4e-3. */
+function lnFast(x: number): number {
+  F64[0] = x * SQRT2;
+  const e = ((U32[HI_WORD] >>> 20) & 0x7ff) - 1023; // so that m = x·2⁻ᵉ ∈ [√½, √2)
+  const m = x * POW2_NEG[-e]; // exact
+  const j = Math.floor((m - 1) * LN_GRID + 0.5) | 0; // nearest grid point (Math.round is slower)
+  const c = 1 + j * (1 / LN_GRID); // exact
+  const s = (m - c) / (m + c); // m − c is exact (Sterbenz)
+  const s2 = s * s;
+  return e * LN2 + (LN_TABLE[j + LN_J0] + 2 * s * (1 + s2 * (1 / 3 + s2 * 0.2))); // atanh to s⁵: < 1e-18
+}
+
+/** The block's two normals by the fast path → pair (within ~1e-15 relative of the series'). Exported for noise.test.ts. */
+export function boxMullerFast(u0: number, u1: number, pair: Float64Array): void {
+  const r = Math.sqrt(-2 * lnFast(1 - u0));
+  // cos/sin(2π·J/1024 + d), |d| ≤ π/1024: the table's value rotated by d (Taylor to d⁶: < 1e-18)
+  const t = u1 * TURN_GRID; // exact
+  const j = Math.floor(t + 0.5) | 0;
+  const d = (t - j) * TURN_STEP; // t − j is exact
+  const d2 = d * d;
+  const sd = d * (1 - d2 * (1 / 6 - d2 * (1 / 120)));
+  const cd = 1 - d2 * (0.5 - d2 * (1 / 24 - d2 * (1 / 720)));
+  pair[0] = r * (COS_TABLE[j] * cd - SIN_TABLE[j] * sd);
+  pair[1] = r * (SIN_TABLE[j] * cd + COS_TABLE[j] * sd);
+}
+
+/** Relative margin: far above the fast path's error (~1e-15), far below float32's spacing (6e-8). */
+const MARGIN = 2 ** -36;
+
+const UP = 1 + MARGIN;
+const DOWN = 1 - MARGIN;
+
 export interface NoiseGenerator {
   readonly seed: number;
   readonly stream: number;
@@ -205,12 +330,15 @@ export interface NoiseGenerator {
   normalArray(n: number): Float32Array;
   /** `n` U[0, 1) numbers as float32. */
   uniformArray(n: number): Float32Array;
+  /** The next `n` normals as float32 into out[offset …] (no allocation; the per-step noise). */
+  fillNormals(out: Float32Array, offset?: number, n?: number): void;
 }
 
 /**
  * A sequential generator. Normals are drawn from Philox stream `stream`, uniforms from stream
  * `stream + 2³¹`, each with its own block counter, so interleaving normal() and uniform()
- * calls never changes either sequence. normal() number i equals normalAt(seed, i, stream).
+ * calls never changes either sequence. normal() number i equals normalAt(seed, i, stream);
+ * the float32 draws equal Math.fround of the same numbers.
  */
 export function createNoiseGenerator(seed: number, stream = 0): NoiseGenerator {
   const key = seedKey(seed);
@@ -218,7 +346,9 @@ export function createNoiseGenerator(seed: number, stream = 0): NoiseGenerator {
     throw new RangeError(`A noise stream must be a whole number from 0 to 2³¹ − 1 (got ${stream}).`);
   }
   const uStream = (stream | 0x80000000) >>> 0;
+  const rk = roundKeys(key);
   const words = new Uint32Array(4);
+  const pair = new Float64Array(2);
   let nBlock = 0;
   let nBuf: [number, number] = [0, 0];
   let nPos = 2;
@@ -242,19 +372,68 @@ export function createNoiseGenerator(seed: number, stream = 0): NoiseGenerator {
     }
     return uBuf[uPos++];
   };
+  const fillNormals = (out: Float32Array, offset = 0, n = out.length - offset): void => {
+    let i = offset;
+    const end = offset + n;
+    if (i < end && nPos === 1) out[i++] = normal();
+    for (let whole = (end - i) >> 1; whole > 0; ) {
+      const lo = nBlock % TWO_POW_32;
+      const count = Math.min(whole, BATCH, TWO_POW_32 - lo);
+      const w = philoxWords(key, rk, lo, Math.floor(nBlock / TWO_POW_32), stream, count);
+      for (let b = 0; b < count; b++, i += 2) {
+        const at = (b >> 2) * 16 + (b & 3);
+        const u0 = toUniform(w[at], w[at + 4]);
+        const u1 = toUniform(w[at + 8], w[at + 12]);
+        boxMullerFast(u0, u1, pair);
+        // both ends of z·(1 ± MARGIN) round to the same float32 ⇒ so does every value between,
+        // the series' value included
+        const a0 = Math.fround(pair[0] * UP);
+        const a1 = Math.fround(pair[1] * UP);
+        if (a0 === Math.fround(pair[0] * DOWN) && a1 === Math.fround(pair[1] * DOWN)) {
+          out[i] = a0;
+          out[i + 1] = a1;
+        } else {
+          const z = boxMuller(u0, u1); // near a float32 boundary: the series decides
+          out[i] = z[0];
+          out[i + 1] = z[1];
+        }
+      }
+      nBlock += count;
+      whole -= count;
+    }
+    if (i < end) out[i] = normal(); // an odd count: the block's second normal waits in nBuf
+  };
+  const fillUniforms = (out: Float32Array): void => {
+    let i = 0;
+    if (i < out.length && uPos === 1) out[i++] = uniform();
+    for (let whole = (out.length - i) >> 1; whole > 0; ) {
+      const lo = uBlock % TWO_POW_32;
+      const count = Math.min(whole, BATCH, TWO_POW_32 - lo);
+      const w = philoxWords(key, rk, lo, Math.floor(uBlock / TWO_POW_32), uStream, count);
+      for (let b = 0; b < count; b++, i += 2) {
+        const at = (b >> 2) * 16 + (b & 3);
+        out[i] = toUniform(w[at], w[at + 4]);
+        out[i + 1] = toUniform(w[at + 8], w[at + 12]);
+      }
+      uBlock += count;
+      whole -= count;
+    }
+    if (i < out.length) out[i] = uniform();
+  };
   return {
     seed,
     stream,
     normal,
     uniform,
+    fillNormals,
     normalArray(n: number): Float32Array {
       const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = normal();
+      fillNormals(out, 0, n);
       return out;
     },
     uniformArray(n: number): Float32Array {
       const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = uniform();
+      fillUniforms(out);
       return out;
     },
   };
