@@ -1,6 +1,13 @@
 import { test, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { guardOrigins } from './site';
+import { startHfServer, type HfServer } from './support/hf-server';
+import { serverPath, testManifest } from './support/test-manifest';
+import { fixture } from '../fixtures';
+import { makeSafetensors } from '../make-safetensors';
+import { floatToHalf, parseSafetensorsHeader } from '../../src/lib/weights/safetensors';
+import { loadClipTokenizer } from '../../src/lib/tokenizer';
+import { formatBytes } from '../../src/lib/download/strings';
 
 // The labs: loaded only when scrolled into view, keyboard-operable, the contract's events,
 // the numbers they must show, axe-clean in both themes. Run on a built site (npm run build).
@@ -195,6 +202,145 @@ test.describe('embedding lab', () => {
     await expect.poll(read).toBeLessThan(close);
     await lab.getByLabel('要查看周围的 token').fill('dog');
     await expect(lab.locator('.emb-near li').first()).toHaveAttribute('data-token', /puppy|wolf/);
+    await axeClean(page, '.lab[data-lab="embedding"]');
+    expect(errors).toEqual([]);
+  });
+});
+
+// CLIP's real table, against a local Hugging Face stand-in (support/hf-server.ts): the lesson page
+// gets a manifest pointing at it, as the downloads page's tests swap theirs. The served text
+// encoder holds a CLIP-sized table (49,408 rows, 8 numbers each, fp16) between two other
+// tensors, with "cat" and "kitten" nearly parallel and every other row orthogonal to them.
+test.describe('embedding lab: CLIP\'s real table', () => {
+  const SD15 = 'stable-diffusion-v1-5/stable-diffusion-v1-5';
+  const PATH = serverPath({ repo: SD15, revision: 'main', path: 'text_encoder/model.fp16.safetensors' });
+  const KEY = 'text_model.embeddings.token_embedding.weight';
+  let hf: HfServer;
+  let manifest: ReturnType<typeof testManifest>;
+  let file: Uint8Array;
+
+  test.beforeAll(async () => {
+    const tok = await loadClipTokenizer();
+    const [cat] = tok.tokenize('cat').ids;
+    const [kitten] = tok.tokenize('kitten').ids;
+    const rows = 49408;
+    const dim = 8;
+    const table = new Uint16Array(rows * dim);
+    for (let id = 0; id < rows; id++) for (let c = 2; c < dim; c++) table[id * dim + c] = floatToHalf(Math.sin(id * (c + 1)));
+    [[cat, 0.1], [kitten, 0.15]].forEach(([id, y]) => {
+      table.fill(0, id * dim, id * dim + dim);
+      table[id * dim] = floatToHalf(1);
+      table[id * dim + 1] = floatToHalf(y);
+    });
+    file = makeSafetensors({
+      'text_model.embeddings.position_embedding.weight': { dtype: 'F32', shape: [77, 64], data: new Float32Array(77 * 64).fill(0.5) },
+      [KEY]: { dtype: 'F16', shape: [rows, dim], data: table },
+      'text_model.final_layer_norm.weight': { dtype: 'F32', shape: [20000], data: new Float32Array(20000).fill(1) },
+    });
+    hf = await startHfServer(new Map([[PATH, file]]));
+    manifest = testManifest(hf.hub, hf.cdn);
+    manifest.files.find((f) => f.id === 'sd15-text')!.size = file.byteLength;
+  });
+  test.afterAll(() => hf.close());
+
+  /** The lesson page with the test manifest in it (the lab reads a page's manifest first). */
+  async function useTestManifest(page: Page) {
+    // the fulfilled page counts as public to Chromium, which then asks before it may reach 127.0.0.1
+    await page.context().grantPermissions(['local-network-access']);
+    await page.route(/\/02-tokens-and-embeddings\/$/, async (route) => {
+      const res = await route.fetch();
+      const json = JSON.stringify(manifest).replace(/</g, '\\u003c');
+      const html = (await res.text()).replace('</body>', `<script type="application/json" data-manifest>${json}</script></body>`);
+      await route.fulfill({ response: res, body: html });
+    });
+  }
+
+  test('fetched by byte range after confirming: only the table\'s bytes; the view switches to the real table; a reload reads it from the cache (0 bytes)', async ({ page }) => {
+    await useTestManifest(page);
+    const start = hf.log.length;
+    const { lab, errors } = await openLab(page, '/en/02-tokens-and-embeddings/', 'embedding');
+    const badge = lab.locator('.emb-badge');
+    await expect(badge).toHaveAttribute('data-source', 'demo');
+    await expect(lab.locator('[data-check-hint]')).toContainText(new URL(hf.hub).host);
+    // nothing is fetched before the reader asks
+    expect(hf.log.length).toBe(start);
+
+    const header = parseSafetensorsHeader(file);
+    const info = header.tensors.get(KEY)!;
+    const tableBytes = info.end - info.begin;
+    await lab.getByRole('button', { name: 'Check the download' }).click();
+    await expect(lab.locator('[data-fetch-state]')).toHaveAttribute('data-fetch-state', 'confirm');
+    await expect(lab.locator('[data-confirm-text]')).toContainText(`Download ${formatBytes(tableBytes)} from ${new URL(hf.hub).host}: only the token-embedding table (49,408 × 8, F16)`);
+    const cdn = () => hf.log.slice(start).filter((r) => r.server === 'cdn' && r.method === 'GET').map((r) => r.range);
+    expect(cdn()).toEqual(['bytes=0-7', `bytes=8-${header.dataStart - 1}`]);
+
+    // the Download button has the focus: confirm by keyboard
+    await expect(lab.getByRole('button', { name: 'Download the table' })).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(badge).toHaveAttribute('data-source', 'real', { timeout: 20_000 });
+    await expect(badge).toHaveAttribute('data-origin', 'download');
+    await expect(badge).toHaveText('Real table — CLIP ViT-L/14 token embeddings');
+    await expect(lab.locator('[data-origin-note]')).toContainText(`Fetched just now from ${new URL(hf.hub).host}`);
+    // exactly the header and the table's range: not the tensors around it
+    expect(cdn()).toEqual(['bytes=0-7', `bytes=8-${header.dataStart - 1}`, `bytes=${info.begin}-${info.end - 1}`]);
+    expect(hf.sentBytes(undefined, start)).toBe(header.dataStart + tableBytes);
+    expect(hf.sentBytes(undefined, start)).toBeLessThan(file.byteLength - 80_000);
+    // the real tokenizer and the real rows: "kitten" is the nearest token to "cat"
+    await expect(lab.locator('.emb-near li').first()).toHaveAttribute('data-token', 'kitten');
+    await lab.getByLabel('Prompt B').fill('kitten');
+    await lab.getByLabel('Prompt A').fill('cat');
+    await expect.poll(async () => Number(await lab.locator('[data-similarity]').getAttribute('data-similarity'))).toBeGreaterThan(0.99);
+
+    // a reload: the table comes from this device's cache, nothing is requested
+    const mark = hf.log.length;
+    await page.reload();
+    const again = page.locator('ipa-lab-embedding');
+    await again.scrollIntoViewIfNeeded();
+    await expect(again.locator('.emb-badge')).toHaveAttribute('data-origin', 'cache', { timeout: 20_000 });
+    await expect(again.locator('[data-origin-note]')).toContainText('Fetched earlier from');
+    await expect(again.locator('.emb-near li').first()).toHaveAttribute('data-token', 'kitten');
+    expect(hf.log.length - mark).toBe(0);
+    expect(hf.sentBytes(undefined, mark)).toBe(0);
+    await axeClean(page, '.lab[data-lab="embedding"]');
+    expect(errors).toEqual([]);
+  });
+
+  test('failures keep the demo table, with the reason in Chinese: 404, a file that is not safetensors; a picked test encoder is read locally', async ({ page }) => {
+    await useTestManifest(page);
+    const { lab, errors } = await openLab(page, '/zh/02-tokens-and-embeddings/', 'embedding');
+    const badge = lab.locator('.emb-badge');
+    const error = lab.locator('[data-fetch-error]');
+    await expect(lab.locator('[data-check-hint]')).toContainText(new URL(hf.hub).host);
+    hf.faults.set(PATH, { status: 404 });
+    try {
+      await lab.getByRole('button', { name: '查看下载大小' }).click();
+      await expect(error).toContainText('HTTP 404');
+      await expect(error).toContainText('继续使用演示表');
+      await expect(badge).toHaveAttribute('data-source', 'demo');
+    } finally {
+      hf.faults.clear();
+    }
+
+    const mark = hf.log.length;
+    const picker = lab.getByLabel('或者选择你电脑上的文件（SD1.5 的文本编码器，或者底模 checkpoint；.safetensors）');
+    await picker.setInputFiles({ name: 'cat.png', mimeType: 'image/png', buffer: Buffer.from('\x89PNG\r\n\x1a\n not a weight file at all') });
+    await expect(error).toContainText('cat.png 不是 safetensors 文件');
+    await expect(badge).toHaveAttribute('data-source', 'demo');
+
+    // the tiny test text encoder: a real table of 1,000 rows, read in the page, nothing sent
+    await picker.setInputFiles(fixture('clip_text', 'weights.safetensors'));
+    await expect(badge).toHaveAttribute('data-source', 'real');
+    await expect(badge).toHaveAttribute('data-origin', 'local');
+    await expect(badge).toHaveAttribute('data-vocabulary', 'test');
+    await expect(lab.locator('[data-origin-note]')).toContainText('没有上传任何东西');
+    await expect(error).toHaveText('');
+    expect(hf.log.length).toBe(mark);
+    // keyboard: back to the demo table and again
+    await lab.getByRole('button', { name: '换回演示表' }).focus();
+    await page.keyboard.press('Enter');
+    await expect(badge).toHaveAttribute('data-source', 'demo');
+    await page.keyboard.press('Enter');
+    await expect(badge).toHaveAttribute('data-source', 'real');
     await axeClean(page, '.lab[data-lab="embedding"]');
     expect(errors).toEqual([]);
   });

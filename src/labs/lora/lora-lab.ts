@@ -9,18 +9,19 @@ import {
   loraCosts,
   LoraTrainer,
   lowRank,
-  paramsCurve,
   rankFloorMse,
   SEED_EXAMPLE,
   storedNumbers,
   svd,
   truncationErrors,
+  type LoraCosts,
   type Svd,
 } from '../../lib/labs/lora';
 import { clamp, define, fill, LabBase, pick } from '../shared/base';
 import { chart, type Chart } from '../shared/chart';
 import { drawGray, h, numberField, type NumberField } from '../shared/dom';
 import { STRINGS } from './strings';
+import { paramsPlot, type Plot } from './paramsPlot';
 
 type State = LoraLabState;
 
@@ -38,6 +39,8 @@ export class LoraLab extends LabBase<State> {
   private cells!: Record<string, HTMLElement>;
   private notes!: HTMLElement;
   private paramsChartBox!: HTMLElement;
+  /** Observable Plot, loaded when the lab mounts (null: the chunk could not load). */
+  private plot?: Plot | null;
   private picture = demoPicture(64);
   private dec!: Svd;
   private errors!: number[];
@@ -72,6 +75,14 @@ export class LoraLab extends LabBase<State> {
       running: s.running === true,
       run: Math.max(0, Math.round(clamp(s.run, 0, 1e9))),
     };
+  }
+
+  protected prepare(): Promise<void> {
+    // Plot is its own chunk, shared by every lab that draws with it; the table works without it.
+    return import('@observablehq/plot').then(
+      (P) => { this.plot = P; },
+      () => { this.plot = null; },
+    );
   }
 
   protected build(body: HTMLElement): void {
@@ -192,7 +203,7 @@ export class LoraLab extends LabBase<State> {
       h('p', { class: 'lab-note' }, fill(t.breakEven, { be: formatFixed(c.breakEven, Number.isInteger(c.breakEven) ? 0 : 1) })),
       ...(c.rankValid ? [] : [h('p', { class: 'lab-error', role: 'alert' }, fill(t.rankTooBig, { r: s.r, m: Math.min(s.d, s.k) }))]),
     );
-    this.drawParamsChart(c.fullParams);
+    this.drawParamsChart(c);
 
     // 2 · picture
     const approx = lowRank(this.dec, s.imageRank);
@@ -218,26 +229,21 @@ export class LoraLab extends LabBase<State> {
     );
   }
 
-  private drawParamsChart(full: number): void {
-    const s = this.state;
+  private drawParamsChart(c: LoraCosts): void {
     const t = this.t;
-    const curve = paramsCurve(s.d, s.k);
-    const rMax = curve[curve.length - 1].r;
-    const yMax = Math.max(full, ...curve.map((p) => p.lora)) * 1.05;
-    const ch = chart({
-      x: { domain: [0, rMax], label: t.axisRank },
-      y: { domain: [0, yMax], label: t.axisParams },
-      label: fill(t.chartParamsLabel, { lo: formatInt(curve[0].lora, this.lng), full: formatInt(full, this.lng), r: s.r, cur: formatInt(loraCosts(s.d, s.k, s.r).loraParams, this.lng) }),
-    });
-    ch.ruleY(full, 'rule');
-    ch.line([[0, 0], ...curve.map((p): [number, number] => [p.r, p.lora])], 'mark-1');
-    const be = loraCosts(s.d, s.k, 1).breakEven;
-    if (be <= rMax) {
-      ch.ruleX(be, 'rule-accent');
-      ch.text(be, yMax, ` r = ${formatFixed(be, Number.isInteger(be) ? 0 : 1)}`, 'label-muted', 'start', 10);
+    if (this.plot === undefined) return; // still loading: drawn when prepare() resolves
+    if (this.plot === null) {
+      this.paramsChartBox.replaceChildren(h('p', { class: 'lab-note' }, t.chartUnavailable));
+      return;
     }
-    if (s.r <= rMax) ch.dot(s.r, loraCosts(s.d, s.k, s.r).loraParams, 'mark-1 current', 5);
-    this.paramsChartBox.replaceChildren(ch.svg);
+    const L = this.lng;
+    const lo = loraCosts(c.d, c.k, 1).loraParams;
+    this.paramsChartBox.replaceChildren(
+      paramsPlot(this.plot, c, {
+        axisRank: t.axisRank, axisParams: t.axisParams, full: t.plotFull, lora: t.plotLora, seed: t.seedBadge,
+        label: fill(t.chartParamsLabel, { lo: formatInt(lo, L), full: formatInt(c.fullParams, L), r: c.r, cur: formatInt(c.loraParams, L) }),
+      }, L),
+    );
   }
 
   private drawErrorChart(): void {

@@ -8,7 +8,7 @@ type K =
   | 'chartError' | 'chartErrorLabel' | 'axisError' | 'trainTitle' | 'trainNote' | 'start' | 'stop' | 'reset'
   | 'trained' | 'stepOf' | 'loss' | 'floor' | 'chartLoss' | 'chartLossLabel' | 'axisStep' | 'axisLoss'
   | 'legendLossCurve' | 'legendFloor' | 'statusIdle' | 'statusRunning' | 'statusStopped' | 'statusDone'
-  | 'summary' | 'convention';
+  | 'summary' | 'convention' | 'plotFull' | 'plotLora' | 'chartUnavailable';
 
 export const STRINGS: Strings<K> = {
   en: {
@@ -31,8 +31,11 @@ export const STRINGS: Strings<K> = {
     seedBadge: 'the seed’s example',
     breakEven: 'Break-even rank d·k/(d + k) = {be}: below it the factors are cheaper than the full matrix.',
     rankTooBig: 'r = {r} is larger than min(d, k) = {m}: B·A can never have rank above {m}, so the extra rank only costs parameters.',
-    chartParams: 'Parameters against rank',
-    chartParamsLabel: 'Line chart: LoRA parameters grow linearly with r, from {lo} at r = 1; the full update is a flat line at {full}; current r = {r} gives {cur}.',
+    chartParams: 'Parameters against rank (the multiply-adds per input vector are the same numbers)',
+    chartParamsLabel: 'Line chart: LoRA parameters (and multiply-adds) grow linearly with r, from {lo} at r = 1; the full update W is a flat line at {full}; current r = {r} gives {cur}.',
+    plotFull: 'W = d·k',
+    plotLora: 'B·A',
+    chartUnavailable: 'The chart could not load (are you offline?); the table above has the same numbers.',
     axisRank: 'rank r',
     axisParams: 'parameters',
     legendLora: 'LoRA d·r + r·k',
@@ -88,8 +91,11 @@ export const STRINGS: Strings<K> = {
     seedBadge: '种子教程的例子',
     breakEven: '持平的秩 d·k/(d + k) = {be}：低于它，两个小矩阵比完整矩阵省。',
     rankTooBig: 'r = {r} 大于 min(d, k) = {m}：B·A 的秩永远不会超过 {m}，多出来的秩只会白白增加参数。',
-    chartParams: '参数量随秩的变化',
-    chartParamsLabel: '折线图：LoRA 参数随 r 线性增长，r = 1 时为 {lo}；完整更新是一条水平线 {full}；当前 r = {r} 时为 {cur}。',
+    chartParams: '参数量随秩的变化（每个输入向量的乘加次数是同样的数）',
+    chartParamsLabel: '折线图：LoRA 的参数量（和乘加次数）随 r 线性增长，r = 1 时为 {lo}；完整更新 W 是一条水平线 {full}；当前 r = {r} 时为 {cur}。',
+    plotFull: 'W = d·k',
+    plotLora: 'B·A',
+    chartUnavailable: '图表没能加载（是否断网了？）；上面的表格里是同样的数字。',
     axisRank: '秩 r',
     axisParams: '参数量',
     legendLora: 'LoRA d·r + r·k',
