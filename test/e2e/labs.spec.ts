@@ -71,12 +71,21 @@ test.describe('LoRA lab', () => {
     await expect(macs.locator('td').nth(0)).toHaveText('10,000');
     await expect(macs.locator('td').nth(1).locator('strong')).toHaveText('1,000');
     await expect(lab.locator('table.lab-costs')).toHaveClass(/lab-highlight/);
+    // the Plot chart: exact counts on the marks, one accessible name, no ARIA on its inner groups
+    const plot = lab.locator('svg[data-chart="params"]');
+    await expect(plot).toHaveAttribute('role', 'img');
+    await expect(plot).toHaveAttribute('aria-label', /flat line at 10,000; current r = 5 gives 1,000/);
+    await expect(plot).toContainText('W = d·k: 10,000');
+    await expect(plot).toContainText('B·A: 1,000 (the seed’s example)');
+    expect(await plot.locator('[aria-label]').count()).toBe(0);
 
     const changes = await recordChanges(page);
     await lab.getByLabel('r (rank of B·A)', { exact: true }).first().focus();
     await page.keyboard.press('ArrowRight');
     await expect(params.locator('td').nth(1).locator('strong')).toHaveText('1,200');
     await expect(lab.locator('table.lab-costs')).not.toHaveClass(/lab-highlight/);
+    await expect(plot).toContainText('B·A: 1,200');
+    await expect(plot).not.toContainText('seed');
     const events = await changes();
     expect(events.at(-1)).toMatchObject({ lab: 'lora', state: { d: 100, k: 100, r: 6 } });
 
@@ -262,8 +271,10 @@ test.describe('embedding lab: CLIP\'s real table', () => {
     const badge = lab.locator('.emb-badge');
     await expect(badge).toHaveAttribute('data-source', 'demo');
     await expect(lab.locator('[data-check-hint]')).toContainText(new URL(hf.hub).host);
-    // nothing is fetched before the reader asks
+    // nothing is fetched before the reader asks; no confirmation or progress is shown yet
     expect(hf.log.length).toBe(start);
+    await expect(lab.locator('progress')).toBeHidden();
+    await expect(lab.locator('[data-confirm]')).toBeHidden();
 
     const header = parseSafetensorsHeader(file);
     const info = header.tensors.get(KEY)!;

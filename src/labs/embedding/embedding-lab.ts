@@ -39,6 +39,7 @@ const CSS = `
 .emb-toks { font-family: var(--mono); font-size: 0.85rem; color: var(--muted); margin: 0.1rem 0 0; }
 .emb-get progress { width: min(100%, 24rem); accent-color: var(--accent); }
 .emb-get input[type=file] { max-width: 100%; }
+.emb-get [hidden] { display: none !important; }
 `;
 
 type FetchState = 'idle' | 'checking' | 'confirm' | 'downloading' | 'reading' | 'done' | 'error';

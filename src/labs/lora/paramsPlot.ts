@@ -32,6 +32,8 @@ export function paramsPlot(Plot: Plot, c: LoraCosts, text: ParamsPlotText, lang:
   const here = c.r <= rMax ? [{ r: c.r, lora: c.loraParams }] : [];
   const accent = 'var(--accent, currentColor)';
   const highlight = 'var(--warn, currentColor)';
+  // a halo in the lab's background colour keeps labels readable where they cross a line
+  const halo = { stroke: 'var(--surface, white)', strokeWidth: 3, paintOrder: 'stroke' } as const;
   const node = Plot.plot({
     width: 460,
     height: 240,
@@ -44,11 +46,11 @@ export function paramsPlot(Plot: Plot, c: LoraCosts, text: ParamsPlotText, lang:
     y: { domain: [0, yMax], label: text.axisParams, labelAnchor: 'top', grid: true, ticks: 5, tickFormat: (v: number) => formatShort(v) },
     marks: [
       Plot.ruleY([c.fullParams], { stroke: 'currentColor', strokeWidth: 1.25, strokeDasharray: '5 4' }),
-      Plot.text([c.fullParams], { y: (v: number) => v, frameAnchor: 'left', dx: 4, dy: -8, textAnchor: 'start', text: () => `${text.full}: ${formatInt(c.fullParams, lang)}`, fontWeight: 600 }),
+      Plot.text([c.fullParams], { y: (v: number) => v, frameAnchor: 'left', dx: 4, dy: -8, textAnchor: 'start', text: () => `${text.full}: ${formatInt(c.fullParams, lang)}`, fontWeight: 600, ...halo }),
       ...(c.breakEven <= rMax
         ? [
             Plot.ruleX([c.breakEven], { stroke: accent, strokeWidth: 1.25, strokeDasharray: '2 3' }),
-            Plot.text([c.breakEven], { x: (v: number) => v, frameAnchor: 'bottom', dy: -4, dx: 4, textAnchor: 'start', text: () => `r = ${formatFixed(c.breakEven, Number.isInteger(c.breakEven) ? 0 : 1)}` }),
+            Plot.text([c.breakEven], { x: (v: number) => v, frameAnchor: 'bottom', dy: -4, dx: 4, textAnchor: 'start', text: () => `r = ${formatFixed(c.breakEven, Number.isInteger(c.breakEven) ? 0 : 1)}`, ...halo }),
           ]
         : []),
       Plot.line(curve, { x: 'r', y: 'lora', stroke: accent, strokeWidth: 2 }),
@@ -56,7 +58,7 @@ export function paramsPlot(Plot: Plot, c: LoraCosts, text: ParamsPlotText, lang:
       Plot.dot(here, { x: 'r', y: 'lora', r: 5, fill: accent, stroke: 'var(--bg, white)', strokeWidth: 2 }),
       Plot.text(here, {
         x: 'r', y: 'lora', dy: -16, textAnchor: here[0] && here[0].r > rMax * 0.6 ? 'end' : 'start', fontWeight: 700,
-        text: () => `${text.lora}: ${formatInt(c.loraParams, lang)}${c.isSeedExample ? ` (${text.seed})` : ''}`,
+        text: () => `${text.lora}: ${formatInt(c.loraParams, lang)}${c.isSeedExample ? ` (${text.seed})` : ''}`, ...halo,
       }),
     ],
   }) as unknown as Element;
