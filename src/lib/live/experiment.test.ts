@@ -21,7 +21,8 @@ describe('layerExperiment', () => {
     expect(cells).toHaveLength(2 + 16 * 3);
     expect(cells[0]).toMatchObject({ kind: 'baseline', layer: null, weight: null, layerWeights: '' });
     expect(cells[0].settings.adapters).toEqual([]);
-    expect(cells[1]).toMatchObject({ kind: 'all-layers', weight: 1 });
+    expect(cells[1]).toMatchObject({ kind: 'all-layers', weight: 1, layerWeights: '' });
+    expect(cells[1].settings.adapters![0]).toMatchObject({ weight: 1, weightType: 'linear', layerWeights: '' });
     expect(cells[1].vector).toEqual(new Array(16).fill(1));
     const layerCells = cells.filter((c) => c.kind === 'layer');
     expect(layerCells.map((c) => [c.layer, c.weight])).toEqual(Array.from({ length: 16 }, (_, t) => [[t, 1], [t, 1.5], [t, 2]]).flat());

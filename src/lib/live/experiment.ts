@@ -51,7 +51,7 @@ export interface ExperimentCell {
   layer: number | null;
   /** The weight at that layer; null for the baseline. */
   weight: number | null;
-  /** The Mad Scientist layer_weights string of the cell ('' for the baseline). */
+  /** The Mad Scientist layer_weights string of the cell ('' for the two controls: no adapter; weight 1 linear everywhere). */
   layerWeights: string;
   /** Per-layer weights the pipeline applies (16 values; all 0 for the baseline). */
   vector: number[];
@@ -133,8 +133,8 @@ export function layerExperiment(base: GenerateSettings, o: ExperimentOptions = {
     cells.push({ id: 'baseline', kind: 'baseline', layer: null, weight: null, layerWeights: '', vector: new Array<number>(L).fill(0), settings: { ...base, batchSize: 1, preview: 'none', adapters: [] } });
   }
   if (o.allLayers ?? true) {
-    const s = formatLayerWeights(new Array<number>(L).fill(1));
-    cells.push({ id: 'all', kind: 'all-layers', layer: null, weight: 1, layerWeights: s, vector: vectorOf(s), settings: withAdapter(s) });
+    // weight 1, linear, no layer_weights: every layer of whatever UNet runs it (a tiny test UNet too)
+    cells.push({ id: 'all', kind: 'all-layers', layer: null, weight: 1, layerWeights: '', vector: vectorOf(''), settings: withAdapter('') });
   }
   for (const t of layers) {
     for (const w of weights) {
