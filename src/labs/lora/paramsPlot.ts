@@ -33,7 +33,7 @@ export function paramsPlot(Plot: Plot, c: LoraCosts, text: ParamsPlotText, lang:
   const accent = 'var(--accent, currentColor)';
   const highlight = 'var(--warn, currentColor)';
   // a halo in the lab's background colour keeps labels readable where they cross a line
-  const halo = { stroke: 'var(--surface, white)', strokeWidth: 3, paintOrder: 'stroke' } as const;
+  const halo = { fill: 'currentColor', stroke: 'var(--surface, white)', strokeWidth: 3, paintOrder: 'stroke' } as const;
   const node = Plot.plot({
     width: 460,
     height: 240,

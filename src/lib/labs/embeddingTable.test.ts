@@ -166,6 +166,9 @@ describe('the lab\'s source over the real table', () => {
     expect(t.ids).toEqual([320]);
     expect(t.unknown).toEqual(['cat (2368)']);
     expect(nearestTokens(src, src.vector(320), 3).every((n) => n.id < 1000)).toBe(true);
+    // suggested probes are words this table has a row for
+    expect(src.suggestions.length).toBeGreaterThan(8);
+    for (const w of src.suggestions) expect(src.tokenize(w)).toMatchObject({ ids: [expect.any(Number)], unknown: [] });
   });
 
   it('tokens that do not end a word are marked', () => {

@@ -147,6 +147,16 @@ export function tokenText(piece: string): string {
 
 /** The lab's source over a real table, with the CLIP tokenizer (the one the pipeline runs). */
 export function realEmbeddingSource(table: RealTable, tok: ClipTokenizer): EmbeddingSource & { table: RealTable } {
+  // probes to suggest: the demo's words that are one token with a row here; a small test table
+  // gets whole-word tokens from the ids it has
+  const suggestions = DEMO_WORDS_LIST.filter((w) => {
+    const ids = tok.tokenize(w).ids;
+    return ids.length === 1 && ids[0] < table.rows;
+  });
+  for (let id = 256; id < table.rows && suggestions.length < 24; id++) {
+    const piece = tok.idToToken(id) ?? '';
+    if (/^[a-z]{2,}<\/w>$/.test(piece)) suggestions.push(piece.slice(0, -4));
+  }
   const src = tableEmbeddingSource({
     table: table.data,
     dim: table.dim,
@@ -165,7 +175,7 @@ export function realEmbeddingSource(table: RealTable, tok: ClipTokenizer): Embed
     },
     token: (id) => tokenText(tok.idToToken(id) ?? String(id)),
     special: [START_OF_TEXT, END_OF_TEXT],
-    suggestions: DEMO_WORDS_LIST,
+    suggestions,
   });
   return { ...src, table };
 }
