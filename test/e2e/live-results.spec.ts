@@ -171,7 +171,7 @@ test('layer experiment: the grid fills in order with the same seed, a failed cel
   await expect(root.locator('[data-cell-image]')).toHaveCount(10);
   const failed = root.locator('[data-cell="L1@2"]');
   await expect(failed).toHaveAttribute('data-status', 'failed');
-  await expect(failed).toContainText('failed: out of GPU memory');
+  await expect(failed).toContainText('failed: the GPU stopped with an error: out of GPU memory');
   await expect(root.locator('[data-experiment="progress"]')).toHaveJSProperty('value', 11);
   const calls = await page.evaluate(() => (window as unknown as { calls: string[] }).calls);
   expect(calls).toEqual(['none|42', '|42',
@@ -276,6 +276,7 @@ test('attention maps: layer and token pickers by keyboard, where the peak is in 
   await expect(root.locator('[data-attention="layer"]')).toHaveValue('6');
   await expect(desc).toContainText('Spread evenly');
   await expect(root.locator('[data-attention="range"]')).toContainText('0.013');
+  await expect(root.locator('[data-attention="range"]')).toContainText('recorded at step 20');
   await expect(root.locator('[data-attention="legend"] [role="img"]')).toHaveAttribute('style', /linear-gradient/);
   await axeClean(page);
   // no maps: a message instead of an empty view
@@ -285,9 +286,13 @@ test('attention maps: layer and token pickers by keyboard, where the peak is in 
   expect(guard.foreign).toEqual([]);
 });
 
-test('attention maps in Chinese: the sentence and the labels', async ({ page }) => {
+test('in Chinese: the attention sentence and labels, a failed experiment cell', async ({ page }) => {
   await openWithModules(page);
   const root = await mountAttention(page, 'zh');
   await expect(root.locator('[data-attention="description"]')).toContainText('最强处在左上方');
   await expect(root.locator('label', { hasText: '热力图不透明度' })).toHaveCount(1);
+  const exp = await mountExperiment(page, { delay: 5, failAt: '0:1.5', lang: 'zh' });
+  await exp.locator('[data-experiment="run"]').click();
+  await expect(exp.locator('[data-experiment="status"]')).toHaveText('完成：10 张，失败 1 张。', { timeout: 10_000 });
+  await expect(exp.locator('[data-cell="L0@1.5"]')).toContainText('失败：GPU 运行出错');
 });

@@ -150,7 +150,7 @@ export function mountAttentionView(host: HTMLElement, options: AttentionViewOpti
     heat.dataset.layer = String(m.layer);
     setOpacity();
     const raw = normalise(map);
-    range.textContent = fill(t.attRange, { min: sig(raw.min), max: sig(raw.max) });
+    range.textContent = `${fill(t.attRange, { min: sig(raw.min), max: sig(raw.max) })} · ${fill(t.attStep, { step: m.step + 1 })}`;
     const where = describeMap(map, m.h, m.w).text[lang];
     const text = fill(t.attAlt, { token: opt.label[lang], layer: layerLabel(m)[lang], where });
     if (desc.textContent !== text) desc.textContent = text;

@@ -188,10 +188,14 @@ export function mountExperiment(host: HTMLElement, options: ExperimentViewOption
     }
   }
 
+  /** The pipeline's error codes (src/lib/pipeline/protocol.ts) in the reader's language, then the worker's own words. */
   function errorText(e: unknown): string {
     const x = e as { message?: string; code?: string; messages?: Partial<Record<LabLang, string>> } | null;
-    const msg = x?.messages?.[lang] ?? (typeof x?.message === 'string' ? x.message : String(e));
-    return x?.code && x.code !== 'runtime' ? `${msg} (${x.code})` : msg;
+    if (x?.messages?.[lang]) return x.messages[lang]!;
+    const msg = typeof x?.message === 'string' ? x.message : String(e);
+    const known: Record<string, string> = { busy: t.errBusy, 'not-loaded': t.errNotLoaded, 'invalid-settings': t.errInvalid, 'unet-branches': t.errBranches, runtime: t.errRuntime };
+    const what = x?.code ? known[x.code] : undefined;
+    return what ? `${what}: ${msg}` : x?.code ? `${msg} (${x.code})` : msg;
   }
 
   function show(e: CellEvent<ResultImage>): void {
