@@ -21,7 +21,7 @@ import { clamp, define, fill, LabBase, pick } from '../shared/base';
 import { chart, type Chart } from '../shared/chart';
 import { drawGray, h, numberField, type NumberField } from '../shared/dom';
 import { STRINGS } from './strings';
-import { paramsPlot, type Plot } from './paramsPlot';
+import type { paramsPlot } from './paramsPlot';
 
 type State = LoraLabState;
 
@@ -39,8 +39,8 @@ export class LoraLab extends LabBase<State> {
   private cells!: Record<string, HTMLElement>;
   private notes!: HTMLElement;
   private paramsChartBox!: HTMLElement;
-  /** Observable Plot, loaded when the lab mounts (null: the chunk could not load). */
-  private plot?: Plot | null;
+  /** The Plot chart, loaded when the lab mounts (null: its chunk could not load). */
+  private plot?: typeof paramsPlot | null;
   private picture = demoPicture(64);
   private dec!: Svd;
   private errors!: number[];
@@ -78,9 +78,9 @@ export class LoraLab extends LabBase<State> {
   }
 
   protected prepare(): Promise<void> {
-    // Plot is its own chunk, shared by every lab that draws with it; the table works without it.
-    return import('@observablehq/plot').then(
-      (P) => { this.plot = P; },
+    // Plot comes in its own chunk (shared with any lab that draws with it); the table works without it.
+    return import('./paramsPlot').then(
+      (m) => { this.plot = m.paramsPlot; },
       () => { this.plot = null; },
     );
   }
@@ -239,7 +239,7 @@ export class LoraLab extends LabBase<State> {
     const L = this.lng;
     const lo = loraCosts(c.d, c.k, 1).loraParams;
     this.paramsChartBox.replaceChildren(
-      paramsPlot(this.plot, c, {
+      this.plot(c, {
         axisRank: t.axisRank, axisParams: t.axisParams, full: t.plotFull, lora: t.plotLora, seed: t.seedBadge,
         label: fill(t.chartParamsLabel, { lo: formatInt(lo, L), full: formatInt(c.fullParams, L), r: c.r, cur: formatInt(c.loraParams, L) }),
       }, L),
