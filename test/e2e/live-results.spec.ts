@@ -123,6 +123,14 @@ test('compare: side by side and overlay; the divider follows the keyboard; the s
   await expect(root.locator('[data-compare="note"]')).toHaveText('');
   await axeClean(page);
 
+  // another aspect ratio: the overlay says B is stretched into A's frame
+  await page.evaluate(() => {
+    const data = new Uint8ClampedArray(64 * 96 * 4).fill(255);
+    const w = window as unknown as { cmp: { update(p: unknown): void } };
+    w.cmp.update({ items: [{ image: { width: 64, height: 96, data }, settings: {} }, { image: { width: 64, height: 64, data: new Uint8ClampedArray(64 * 64 * 4).fill(255) }, settings: {} }], a: 1, b: 0, mode: 'overlay' });
+  });
+  await expect(root.locator('[data-compare="note"]')).toHaveText('A is 64×64, B is 64×96. The two images have different proportions; in the overlay B is stretched to A’s frame.');
+
   // fewer than two results: a message, no table
   await page.evaluate(() => (window as unknown as { cmp: { update(p: unknown): void } }).cmp.update({ items: [] }));
   await expect(root.locator('[data-compare="note"]')).toHaveText('Generate at least two results to compare them.');
@@ -149,7 +157,9 @@ async function mountExperiment(page: Page, o: { delay: number; failAt?: string; 
       }, o.delay);
       signal.addEventListener('abort', () => { clearTimeout(timer); reject(Object.assign(new Error('Cancelled'), { code: 'cancelled' })); });
     });
-    w.exp = w.liveResults.mountExperiment(document.getElementById('results-host'), { base, generate, layers: [0, 1, 2], lang: o.lang });
+    const done: string[] = [];
+    (window as unknown as { doneCells: string[] }).doneCells = done;
+    w.exp = w.liveResults.mountExperiment(document.getElementById('results-host'), { base, generate, layers: [0, 1, 2], lang: o.lang, onCellDone: (c: { id: string }) => done.push(c.id) });
   }, o);
   return page.locator('[data-results="experiment"]');
 }
@@ -177,6 +187,7 @@ test('layer experiment: the grid fills in order with the same seed, a failed cel
   expect(calls).toEqual(['none|42', '|42',
     '0:1|42', '0:1.5|42', '0:2|42', '1:1|42', '1:1.5|42', '1:2|42', '2:1|42', '2:1.5|42', '2:2|42']);
   await expect(root.locator('[data-cell="L2@1.5"] canvas')).toHaveAttribute('aria-label', 'layer 2 at 1.5 (layer_weights 2:1.5)');
+  expect(await page.evaluate(() => (window as unknown as { doneCells: string[] }).doneCells)).toEqual(['baseline', 'all', 'L0@1', 'L0@1.5', 'L0@2', 'L1@1', 'L1@1.5', 'L2@1', 'L2@1.5', 'L2@2']);
   await axeClean(page);
 
   // a bad weight list: a message by the field, Run disabled

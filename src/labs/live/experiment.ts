@@ -41,6 +41,8 @@ export interface ExperimentViewOptions {
   lang?: LabLang;
   /** Hears the end of each run (finished or cancelled). */
   onFinish?: (summary: RunSummary) => void;
+  /** Hears each image as it arrives (e.g. to keep it in the history, or offer it to the compare view). */
+  onCellDone?: (cell: ExperimentCell, image: ResultImage) => void;
 }
 
 export interface ExperimentView extends MountedView<Partial<ExperimentViewOptions>> {
@@ -227,6 +229,9 @@ export function mountExperiment(host: HTMLElement, options: ExperimentViewOption
       signal: controller.signal,
       onCell: (e) => {
         show(e);
+        if (e.status === 'done' && e.image !== undefined) {
+          try { o.onCellDone?.(e.cell, e.image); } catch { /* the caller's problem, not the run's */ }
+        }
         if (e.status === 'done' || e.status === 'failed') {
           finished++;
           if (e.ms !== undefined) times.push(e.ms);
