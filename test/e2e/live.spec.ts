@@ -1,8 +1,10 @@
 // The live lab (<ipa-lab-live>, lesson 1) on the built site: capability message without WebGPU,
-// ComfyUI workflow import/export round trip, axe, and generation end to end on WebGPU
-// (SwiftShader) with the tiny fixture networks given as local files: per-step preview, same seed
-// = same pixels, cancel. No request leaves localhost.
-import { test, expect, type Page } from '@playwright/test';
+// ComfyUI workflow import (the real example workflows: several adapters, masks, a negative image
+// show up in the panel) and export round trip, the layer-weights grid both ways, mask painting by
+// pointer and by keyboard, axe, and generation end to end on WebGPU (SwiftShader) with the tiny
+// fixture networks given as local files: per-step preview, same seed = same pixels, two regional
+// adapters with a painted mask and a noise negative, cancel. No request leaves localhost.
+import { test, expect, type Page, type Locator } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,14 +14,28 @@ import { loadFixtureFile } from '../load-fixture';
 import { pipelineConfig, tinyWeights } from '../../src/lib/pipeline/tinyFixture.testutil';
 
 const URL_EN = '/en/01-what-is-ip-adapter/';
+const URL_ZH = '/zh/01-what-is-ip-adapter/';
 const WORKFLOWS = process.env.IPA_WORKFLOWS ?? join(process.cwd(), '..', 'shared', 'comfy-workflows');
+const PICTURE = join(process.cwd(), 'test', 'assets', 'images', 'opaque-3x2.png');
 
-async function openLab(page: Page) {
-  await page.goto(URL_EN);
+type LabApi = { getState(): any; setState(s: unknown): void; importText(s: string): void; exportJson(): { ok: boolean; json: string } };
+
+async function openLab(page: Page, url = URL_EN) {
+  await page.goto(url);
   const lab = page.locator('ipa-lab-live');
   await lab.scrollIntoViewIfNeeded();
   await expect(lab).toHaveAttribute('data-ready', '', { timeout: 30_000 });
+  // the capability check may turn the LCM fast path on (SwiftShader is a software GPU): wait for it
+  await expect(lab.locator('[data-live="capability"]')).toHaveAttribute('data-verdict', /.+/, { timeout: 30_000 });
   return lab;
+}
+
+const state = (lab: Locator) => lab.evaluate((el) => (el as unknown as LabApi).getState());
+const setState = (lab: Locator, s: unknown) => lab.evaluate((el, v) => (el as unknown as LabApi).setState(v), s);
+
+async function axeClean(page: Page) {
+  const axe = await new AxeBuilder({ page }).include('ipa-lab-live').analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
 }
 
 test('no WebGPU: a clear message and the gallery says no real renders exist', async ({ page }) => {
@@ -29,30 +45,119 @@ test('no WebGPU: a clear message and the gallery says no real renders exist', as
   await expect(lab.locator('[data-code="no-webgpu"]')).toContainText('no WebGPU');
   await expect(lab.locator('[data-live="gallery"]')).toContainText('not been rendered');
   await expect(lab.locator('[data-live="generate"]')).toBeDisabled();
+  expect((await state(lab)).scheduler).not.toBe('lcm'); // a lab that cannot run does not switch to the fast path
   expect(foreign).toEqual([]);
 });
 
-test('ComfyUI workflow import lists what it dropped; export → import round-trips; axe clean', async ({ page }) => {
+test('ComfyUI workflow import → export → import round-trips; axe clean', async ({ page }) => {
   const { foreign } = guardOrigins(page);
   const lab = await openLab(page);
   await lab.locator('[data-live="import"]').setInputFiles(join(WORKFLOWS, 'ipadapter_advanced.json'));
   await expect(lab.locator('[data-live="workflow-report"]')).toContainText('Workflow imported');
-  const state = await lab.evaluate((el) => (el as unknown as { getState(): unknown }).getState());
+  await expect(lab.locator('[data-live="import-needs"]')).toContainText('warrior_woman.png');
+  const before = await state(lab);
+  expect(before.adapters[0].images[0]).toEqual({ name: 'warrior_woman.png', prep: { interpolation: 'LANCZOS', cropPosition: 'top', sharpening: 0.15 } });
+  await expect(lab.locator('[data-path="adapters[0].images[0].prep.cropPosition"]')).toHaveValue('top');
   const again = await lab.evaluate((el) => {
-    const e = el as unknown as { exportJson(): { ok: boolean; json: string }; importText(s: string): void; getState(): unknown; setState(s: unknown): void };
+    const e = el as unknown as LabApi;
     const r = e.exportJson();
-    e.setState({ seed: 999, weight: 0.1 });
+    e.setState({ seed: 999, adapters: [] });
     e.importText(r.json);
     return e.getState();
   });
-  expect(again).toEqual(state);
-  const axe = await new AxeBuilder({ page }).include('ipa-lab-live').analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
+  expect(again).toEqual(before);
+  await axeClean(page);
   expect(foreign).toEqual([]);
 });
 
-test('tiny networks on WebGPU: preview per step, same seed = same pixels, cancel', async ({ page }) => {
-  test.setTimeout(600_000); // the tiny pipeline (its VAE decode above all) is slow on SwiftShader's CPU WebGPU
+test('the real workflows show several adapters, masks and the negative image instead of dropping them', async ({ page }) => {
+  const lab = await openLab(page);
+  await lab.locator('[data-live="import"]').setInputFiles(join(WORKFLOWS, 'ipadapter_regional_conditioning.json'));
+  await expect(lab.locator('[data-live="workflow-report"]')).toContainText('Workflow imported');
+  await expect(lab.locator('fieldset.live-adapter')).toHaveCount(3);
+  await expect(lab.locator('[data-live="mask"]').nth(0)).toContainText('mask_red_green (1).png');
+  await expect(lab.locator('[data-live="mask"]').nth(0)).toContainText('MaskFromRGBCMYBW+ green');
+  await expect(lab.locator('[data-live="mask"]').nth(2)).toContainText('black');
+  await expect(lab.locator('[data-dropped]')).toHaveCount(0);
+  await expect(lab.locator('[data-path="width"]')).toHaveValue('768');
+
+  await lab.locator('[data-live="import"]').setInputFiles(join(WORKFLOWS, 'ipadapter_negative_image.json'));
+  await expect(lab.locator('fieldset.live-adapter')).toHaveCount(1);
+  await expect(lab.locator('[data-live="negative"] select')).toHaveValue('image');
+  await expect(lab.locator('[data-ref-status="adapters[0].negative.image"]')).toContainText('trees.jpg');
+  await expect(lab.locator('[data-dropped]')).toHaveCount(0);
+  await axeClean(page);
+});
+
+test('layer weights: grid ↔ layer_weights text, the parser messages in both languages', async ({ page }) => {
+  let lab = await openLab(page);
+  const layers = lab.locator('[data-live="layers"]').first();
+  await layers.locator('summary').click();
+  const text = layers.locator('[data-live="layer-weights"]');
+  await text.fill('3:1, 6:0.5');
+  await text.press('Tab');
+  await expect(layers.locator('[data-layer="3"]')).toHaveValue('1');
+  await expect(layers.locator('[data-layer="6"]')).toHaveValue('0.5');
+  await expect(layers.locator('[data-layer="0"]')).toHaveValue('0');
+  await layers.locator('[data-layer="9"]').fill('2');
+  await layers.locator('[data-layer="9"]').press('Tab');
+  await expect(text).toHaveValue('3:1, 6:0.5, 9:2');
+  expect((await state(lab)).adapters[0].layerWeights).toBe('3:1, 6:0.5, 9:2');
+  await text.fill('3:1, 16:1');
+  await text.press('Tab');
+  await expect(layers.locator('[data-live="layer-errors"] [data-code="index-out-of-range"]')).toContainText('0–15');
+  await expect(text).toHaveAttribute('aria-invalid', 'true');
+  await axeClean(page);
+
+  lab = await openLab(page, URL_ZH);
+  await setState(lab, { adapters: [{ images: [{ name: 'a.png' }], layerWeights: '3:x' }] });
+  await expect(lab.locator('[data-live="layer-errors"] [data-code="bad-value"]')).toContainText('不是数字');
+});
+
+test('mask painting: keyboard rectangle, pointer brush, eraser, clear; the mask follows the output size', async ({ page }) => {
+  const lab = await openLab(page);
+  await setState(lab, { width: 128, height: 64 });
+  await lab.locator('[data-live="mask-use"]').check();
+  const name = (await state(lab)).adapters[0].attnMask.image;
+  expect(name).toBe('painted-mask.png');
+  const canvas = lab.locator('[data-live="mask-canvas"]');
+  await expect(canvas).toHaveAttribute('aria-label', /0% painted/);
+  // keyboard: the left half as a rectangle
+  const rect = lab.locator('[data-live="mask"] [data-rect]');
+  await rect.nth(0).fill('0'); await rect.nth(1).fill('0'); await rect.nth(2).fill('64'); await rect.nth(3).fill('64');
+  await lab.locator('[data-live="mask-rect-paint"]').focus();
+  await page.keyboard.press('Enter');
+  await expect(canvas).toHaveAttribute('aria-label', /50% painted/);
+  expect((await state(lab)).masks[name]).toBe('16x8:0.8.8.8.8.8.8.8.8.8.8.8.8.8.8.8.8');
+  // pointer: a stroke across the right half
+  await canvas.scrollIntoViewIfNeeded();
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.95, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await expect(canvas).not.toHaveAttribute('aria-label', /50% painted/);
+  // a bigger output keeps the regions in place
+  await setState(lab, { width: 256, height: 128 });
+  expect((await state(lab)).masks[name]).toMatch(/^32x16:/);
+  await lab.locator('[data-live="mask-clear"]').click();
+  await expect(canvas).toHaveAttribute('aria-label', /0% painted/);
+  await axeClean(page);
+});
+
+test('downloaded models: with an empty cache, a link to the downloads page and no request', async ({ page }) => {
+  const { foreign } = guardOrigins(page);
+  const lab = await openLab(page);
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await lab.locator('[data-live="use-downloaded"]').click();
+  await expect(lab.locator('[data-live="downloads-link"]')).toHaveAttribute('href', '/en/lab/downloads/');
+  expect(requests.filter((u) => /safetensors|huggingface/.test(u))).toEqual([]);
+  expect(foreign).toEqual([]);
+});
+
+test('tiny networks on WebGPU: preview per step, same seed = same pixels, two regional adapters with a painted mask and a noise negative, cancel', async ({ page }) => {
+  test.setTimeout(900_000); // the tiny pipeline (its VAE decode above all) is slow on SwiftShader's CPU WebGPU
   const { foreign } = guardOrigins(page);
   const lab = await openLab(page);
   const { configs } = tinyWeights();
@@ -65,6 +170,12 @@ test('tiny networks on WebGPU: preview per step, same seed = same pixels, cancel
       prompts: { prompt: { ids: a.ids }, negativePrompt: { ids: a.emptyIds } },
     };
   }, { configs: JSON.parse(JSON.stringify(configs)), sched: pipelineConfig().scheduler_config, ids, emptyIds });
+  // SwiftShader is a software GPU: the fast path was turned on (LCM-LoRA + lcm); these networks have no LoRA
+  expect((await state(lab)).scheduler).toBe('lcm');
+  await expect(lab.locator('[data-live="fast-note"]')).toContainText('software');
+  await expect(lab.locator('[data-live="fast-path"]')).toBeChecked();
+  await lab.locator('[data-live="fast-path"]').uncheck();
+  expect((await state(lab)).loras).toEqual([]);
   const file = (name: string, ...p: string[]) => ({ name, mimeType: 'application/octet-stream', buffer: readFileSync(fixture(...p)) });
   await lab.locator('[data-live="model-files"]').setInputFiles([
     file('unet.safetensors', 'unet', 'weights.safetensors'), file('vae.safetensors', 'vae', 'weights.safetensors'),
@@ -74,27 +185,49 @@ test('tiny networks on WebGPU: preview per step, same seed = same pixels, cancel
   await expect(lab.locator('[data-live="load"]')).toBeEnabled();
   await lab.locator('[data-live="load"]').click();
   await expect(lab.locator('[data-live="load-status"]')).toContainText('Loaded on webgpu', { timeout: 90_000 });
-  await lab.locator('[data-live="reference"]').setInputFiles(join(process.cwd(), 'test', 'assets', 'images', 'opaque-3x2.png'));
-  await expect(lab.locator('[data-live="ref-status"]')).toContainText('224×224');
-  await lab.evaluate((el) => (el as unknown as { setState(s: unknown): void }).setState({ width: 64, height: 64, steps: 2, scheduler: 'ddim', seed: 7, cfg: 7.5 }));
-  const pixels = async () => {
+  await lab.locator('[data-live="reference"]').first().setInputFiles(PICTURE);
+  await expect(lab.locator('[data-live="ref-status"]').first()).toContainText('224×224');
+  await setState(lab, { width: 64, height: 64, steps: 2, scheduler: 'ddim', seed: 7, cfg: 7.5 });
+  const generate = async () => {
     await lab.locator('[data-live="generate"]').click();
     await expect(lab.locator('[data-live="status"]')).toContainText('Done', { timeout: 240_000 });
     expect(await lab.locator('[data-live="preview"]').getAttribute('data-step')).toBe('2');
     return lab.locator('[data-live="result"]').evaluate((c) => Array.from((c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 64, 64).data));
   };
-  const a = await pixels();
-  const b = await pixels();
+  const a = await generate();
+  const b = await generate();
   expect(a.length).toBe(64 * 64 * 4);
   expect(b).toEqual(a);
   await expect(lab.locator('[data-history]')).toHaveCount(2);
+
+  // two regional adapters: the second limited to a painted left half, the first with a noise negative
+  await lab.locator('[data-live="adapter-add"]').click();
+  await expect(lab.locator('fieldset.live-adapter')).toHaveCount(2);
+  const second = lab.locator('fieldset.live-adapter').nth(1);
+  await second.locator('[data-live="reference"]').setInputFiles(PICTURE);
+  await expect(second.locator('[data-live="ref-status"]')).toContainText('224×224');
+  await second.locator('[data-live="mask-use"]').check();
+  await second.locator('[data-rect]').nth(2).fill('32');
+  await second.locator('[data-live="mask-rect-paint"]').click();
+  await expect(second.locator('[data-live="mask-canvas"]')).toHaveAttribute('aria-label', /50% painted/);
+  const first = lab.locator('fieldset.live-adapter').nth(0);
+  await first.locator('[data-live="negative"] select').selectOption('noise');
+  await first.locator('[data-path="adapters[0].negative.type"]').selectOption('gaussian');
+  const s = await state(lab);
+  expect(s.adapters).toHaveLength(2);
+  expect(s.adapters[0].negative).toMatchObject({ kind: 'noise', type: 'gaussian', image: { name: 'opaque-3x2.png' } });
+  const c = await generate();
+  expect(c).not.toEqual(a);
+  await expect(lab.locator('[data-history]')).toHaveCount(3);
+
   // cancel: a longer run stopped after its first step
-  await lab.evaluate((el) => (el as unknown as { setState(s: unknown): void }).setState({ steps: 30 }));
+  await setState(lab, { steps: 30 });
   await lab.locator('[data-live="generate"]').click();
   await expect(lab.locator('[data-live="cancel"]')).toBeEnabled();
-  await expect(lab.locator('[data-live="status"]')).toContainText('Step', { timeout: 30_000 });
+  await expect(lab.locator('[data-live="status"]')).toContainText('Step', { timeout: 60_000 });
   await lab.locator('[data-live="cancel"]').click();
-  await expect(lab.locator('[data-live="status"]')).toContainText('Cancelled', { timeout: 30_000 });
+  await expect(lab.locator('[data-live="status"]')).toContainText('Cancelled', { timeout: 60_000 });
   await expect(lab.locator('[data-live="generate"]')).toBeEnabled();
+  await axeClean(page);
   expect(foreign).toEqual([]);
 });

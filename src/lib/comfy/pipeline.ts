@@ -15,19 +15,27 @@
  *   224×224 image, scaled by 0); the pipeline's noise negative is made from the first reference.
  * - GenerateSettings has no checkpoint or LoRA: the panel loads those with its model choice.
  */
-import type { AdapterSettings, ClipPixels, GenerateSettings, MaskImage, NegativeImage, RgbTensor } from '../pipeline/settings';
+import type { AdapterSettings, GenerateSettings, MaskImage, NegativeImage, ReferenceImage, RgbTensor } from '../pipeline/settings';
 import { img2imgStartIndex } from '../pipeline/img2img';
 import type { AdapterModelRef, BridgeAdapter, BridgeImage, BridgeLora, BridgeMask, BridgeNegative, ComfyBridgeSettings } from './settings';
 
 export interface PipelineAssets {
-  /** CLIP-ready pixels of a named image after its PrepImageForClipVision step (null/undefined: not available). */
-  clipPixels(image: BridgeImage): ClipPixels | null | undefined;
+  /**
+   * A named image for the encoder (null/undefined: not available): CLIP-ready pixels after its
+   * PrepImageForClipVision step, or the 8-bit image with `prep` for the worker to preprocess.
+   */
+  clipPixels(image: BridgeImage): ReferenceImage | null | undefined;
   /** The mask picture read as the mask says (src/lib/image/mask.ts maskFromImage, or colorMask.ts). */
   mask(mask: BridgeMask): MaskImage | null | undefined;
   /** The init image resized to width × height, RGB [3, h, w] in [0, 1]. */
   initImage(name: string, width: number, height: number): RgbTensor | null | undefined;
   /** Index of the loaded IP-Adapter file this adapter uses (AdapterSettings.model). */
   adapterModel(model: AdapterModelRef): number | null | undefined;
+  /**
+   * Whether a LoRA is loaded with these strengths (LoRAs are merged when the models load, so
+   * GenerateSettings has none). Absent: only the LCM-LoRA counts as applied.
+   */
+  loraLoaded?(lora: BridgeLora): boolean;
 }
 
 export interface MappingIssue {
@@ -71,7 +79,9 @@ export function toGenerateSettings(s: ComfyBridgeSettings, assets: PipelineAsset
   const warn = (path: string, message: string) => warnings.push({ path, message });
 
   s.loras.forEach((l, k) => {
-    if (!/lcm/i.test(l.name)) warn(`loras[${k}]`, `The LoRA "${l.name}" is not applied: the lab applies only the LCM-LoRA, which the panel loads with its fast mode.`);
+    if (assets.loraLoaded) {
+      if (!assets.loraLoaded(l)) err(`loras[${k}]`, `The LoRA "${l.name}" (strength_model ${l.strengthModel}, strength_clip ${l.strengthClip}) is not loaded: LoRAs are merged when the models load, so load them again.`);
+    } else if (!/lcm/i.test(l.name)) warn(`loras[${k}]`, `The LoRA "${l.name}" is not applied: the lab applies only the LCM-LoRA, which the panel loads with its fast mode.`);
   });
 
   const adapters: AdapterSettings[] = [];
@@ -79,7 +89,7 @@ export function toGenerateSettings(s: ComfyBridgeSettings, assets: PipelineAsset
     const path = `adapters[${k}]`;
     const model = assets.adapterModel(a.model);
     if (model === null || model === undefined) err(`${path}.model`, `The IP-Adapter for ${describeModel(a.model)} is not loaded.`);
-    const images: ClipPixels[] = [];
+    const images: ReferenceImage[] = [];
     a.images.forEach((img, j) => {
       const px = assets.clipPixels(img);
       if (px) images.push(px);
