@@ -139,7 +139,7 @@ export function labShell(name: LabName, lang: Lang): LabShell {
             intro: 'Compare two prompts by the cosine similarity of their embeddings and list a token\'s nearest neighbours — on a small demo table until the real CLIP embedding table is loaded.',
             alt: [
               'Each token id selects one row of the embedding table; similar words have rows that point in similar directions, measured by cosine similarity (1 = same direction, 0 = unrelated). A prompt is summarised here as the mean of its token vectors.',
-              'Until the text encoder\'s own table (49,408 × 768 numbers from the live lab\'s download) is available, the lab uses a small deterministic demo table of a few dozen words built by hand for this lesson and clearly labelled as such: its numbers illustrate the idea, they are not CLIP\'s.',
+              'Until the text encoder\'s own table (49,408 × 768 numbers: read from the live lab\'s download, fetched alone after you confirm its size, or read from a file on your disk) is available, the lab uses a small deterministic demo table of a few dozen words built by hand for this lesson and clearly labelled as such: its numbers illustrate the idea, they are not CLIP\'s.',
             ],
           }
         : {
@@ -147,7 +147,7 @@ export function labShell(name: LabName, lang: Lang): LabShell {
             intro: '用嵌入向量的余弦相似度比较两个提示词，列出某个 token 的最近邻——在真正的 CLIP 嵌入表加载之前，用一张小的演示表。',
             alt: [
               '每个 token id 选中嵌入表中的一行；意思相近的词，它们的行指向相近的方向，用余弦相似度衡量（1 = 方向相同，0 = 不相关）。这里把提示词概括为其所有 token 向量的平均。',
-              '在文本编码器自己的表（来自在线实验下载的 49,408 × 768 个数）可用之前，实验使用一张为本课手工构造的几十个词的小型确定性演示表，并明确标注：它的数字只用来说明概念，不是 CLIP 的数字。',
+              '在文本编码器自己的表（49,408 × 768 个数：从在线实验下载的权重里读取、确认大小后单独下载，或从你电脑上的文件读取）可用之前，实验使用一张为本课手工构造的几十个词的小型确定性演示表，并明确标注：它的数字只用来说明概念，不是 CLIP 的数字。',
             ],
           };
     case 'live':
