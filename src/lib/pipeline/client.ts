@@ -9,6 +9,12 @@
  *
  * A failed request rejects with a PipelineClientError carrying the worker's `code` and message
  * (and, for invalid settings, the list of issues).
+ *
+ * Recovery without a page reload: when the worker crashes (its error event) every pending
+ * request is rejected with 'worker-failed'; when it reports 'device-lost' its GPU device is gone
+ * for good. In both cases the next request starts a fresh worker (a client made from a factory,
+ * as `create()` does) — so after a lost device, `load` again and generate. Bilingual
+ * explanations for the reader: errorMessages.ts.
  */
 import type { ErrorCode, LoadedInfo, LoadOptions, ModelFiles, Reply, ReplyOf, Request } from './protocol';
 import type { GenerateSettings } from './settings';
@@ -45,21 +51,53 @@ export class PipelineClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private generating: number | null = null;
-  /** Errors not tied to a request (a crash inside the worker). */
+  private worker: WorkerLike;
+  private readonly factory: (() => WorkerLike) | null;
+  /** Set when the worker crashed or lost its GPU device: the next request starts a fresh one. */
+  private broken: PipelineClientError | null = null;
+  /** Workers started so far (1 + restarts). */
+  workersStarted = 1;
+  /** Errors not tied to a request (a crash inside the worker, a device lost while idle). */
   onError: ((e: PipelineClientError) => void) | null = null;
 
-  constructor(private readonly worker: WorkerLike) {
-    worker.onmessage = (e) => this.receive(e.data as Reply);
-    worker.onerror = (e) => this.failAll(new PipelineClientError('worker-failed', e?.message ?? 'The generation worker failed to start or crashed.'));
+  /** A worker, or a function that starts one (needed to recover from a crash or a lost device). */
+  constructor(worker: WorkerLike | (() => WorkerLike)) {
+    this.factory = typeof worker === 'function' ? worker : null;
+    this.worker = typeof worker === 'function' ? worker() : worker;
+    this.attach(this.worker);
   }
 
   /** Starts the worker (bundled by Vite from src/workers/generate.worker.ts). */
   static create(): PipelineClient {
-    return new PipelineClient(new Worker(new URL('../../workers/generate.worker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike);
+    return new PipelineClient(() => new Worker(new URL('../../workers/generate.worker.ts', import.meta.url), { type: 'module' }) as unknown as WorkerLike);
+  }
+
+  private attach(w: WorkerLike): void {
+    w.onmessage = (e) => { if (w === this.worker) this.receive(e.data as Reply); };
+    w.onerror = (e) => {
+      if (w !== this.worker) return;
+      const err = new PipelineClientError('worker-failed', `The generation worker crashed${e?.message ? ` (${e.message})` : ''}; a fresh one starts with the next request.`);
+      this.broken = err;
+      this.failAll(err);
+    };
+  }
+
+  /** A fresh worker in place of a crashed one (or one whose GPU device is lost). */
+  private restart(): void {
+    const old = this.worker;
+    old.onmessage = null;
+    if (old.onerror !== undefined) old.onerror = null;
+    old.terminate?.();
+    this.worker = this.factory!();
+    this.attach(this.worker);
+    this.broken = null;
+    this.workersStarted++;
   }
 
   private receive(r: Reply): void {
     if (!r || typeof r !== 'object') return;
+    // a lost device cannot come back in this worker: the next request gets a new one
+    if (r.type === 'error' && r.code === 'device-lost') this.broken = new PipelineClientError('device-lost', r.message);
     if (r.type === 'error' && (r.id === null || !this.pending.has(r.id))) {
       this.onError?.(new PipelineClientError(r.code, r.message, r.details));
       return;
@@ -81,6 +119,10 @@ export class PipelineClient {
 
   private request<T extends Reply['type']>(msg: DistributiveOmit<Request, 'id'>, expect: T, extra: Partial<Pending> = {}, transfer: Transferable[] = []): { id: number; promise: Promise<ReplyOf<T>> } {
     const id = this.nextId++;
+    if (this.broken) {
+      if (!this.factory) return { id, promise: Promise.reject(this.broken) };
+      this.restart();
+    }
     const promise = new Promise<ReplyOf<T>>((resolve, reject) => {
       this.pending.set(id, { expect, resolve: resolve as (r: Reply) => void, reject, ...extra });
     });
@@ -133,9 +175,11 @@ export class PipelineClient {
     return this.request({ type: 'status' }, 'status').promise;
   }
 
-  /** Ends the worker at once (the browser frees everything it held). */
+  /** Ends the worker at once (the browser frees everything it held); a later request starts a new one. */
   terminate(): void {
     this.worker.terminate?.();
-    this.failAll(new PipelineClientError('terminated', 'The generation worker was terminated.'));
+    const err = new PipelineClientError('terminated', 'The generation worker was terminated.');
+    this.broken = err;
+    this.failAll(err);
   }
 }

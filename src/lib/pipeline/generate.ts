@@ -46,7 +46,9 @@ export interface PipelineModelInfo {
   emptyPromptIds?: ArrayLike<number>;
 }
 
-export type PipelineErrorCode = 'invalid-settings' | 'cancelled' | 'unet-branches' | 'missing-model' | 'shape-mismatch' | 'wasm-path';
+export type PipelineErrorCode =
+  | 'invalid-settings' | 'cancelled' | 'unet-branches' | 'missing-model' | 'shape-mismatch' | 'wasm-path'
+  | 'size-not-loaded' | 'device-lost' | 'out-of-memory';
 
 export class PipelineError extends Error {
   constructor(readonly code: PipelineErrorCode, message: string, readonly details?: unknown) {
@@ -174,7 +176,15 @@ export async function generate(r: PipelineRunners, m: PipelineModelInfo, setting
   const images = Array.from({ length: n }, (_, i) => i);
   const condRows: Row[] = images.map((image) => ({ uncond: false, image }));
   const uncondRows: Row[] = images.map((image) => ({ uncond: true, image }));
-  const calls: Row[][] = !cfg ? [condRows] : cfgMode === 'batch' ? [[...uncondRows, ...condRows]] : [uncondRows, condRows];
+  // A static-shape UNet session (shapes.ts) runs one batch only: CFG goes in one call or two,
+  // whichever fits; a no-CFG run on a 2n session repeats its rows and keeps the first half.
+  const fixedBatch = r.unet.staticShape;
+  if (fixedBatch && (fixedBatch.height !== h || fixedBatch.width !== w || (fixedBatch.batch !== n && fixedBatch.batch !== 2 * n))) {
+    throw new PipelineError('size-not-loaded', `The UNet session was made for ${fixedBatch.width * m.vaeScale}×${fixedBatch.height * m.vaeScale} images, ${fixedBatch.batch} rows per call; this generation is ${s.width}×${s.height} with ${n} image(s).`);
+  }
+  const mode = !fixedBatch ? cfgMode : fixedBatch.batch === 2 * n ? 'batch' : 'separate';
+  const repeatRows = !cfg && fixedBatch?.batch === 2 * n;
+  const calls: Row[][] = !cfg ? [repeatRows ? [...condRows, ...condRows] : condRows] : mode === 'batch' ? [[...uncondRows, ...condRows]] : [uncondRows, condRows];
   const fixed = calls.map((rows) => staticFeeds(ctx, rows));
   const conditioningMs = now() - t0;
 
@@ -240,7 +250,7 @@ export async function generate(r: PipelineRunners, m: PipelineModelInfo, setting
     const stepZ = stepNoise?.next();
     await unetDone;
     let eps: Float32Array;
-    if (!cfg) eps = outs[0];
+    if (!cfg) eps = repeatRows ? outs[0].subarray(0, n * per) : outs[0];
     else if (outs.length === 1) eps = applyGuidance(outs[0].subarray(0, n * per), outs[0].subarray(n * per), s.guidance, guided);
     else eps = applyGuidance(outs[0], outs[1], s.guidance, guided);
 

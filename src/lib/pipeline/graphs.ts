@@ -26,6 +26,12 @@ import { buildVaeDecoder, buildVaeEncoder } from '../models/vae';
 import type { ClipTextConfig, ClipVisionConfig, UnetConfig, VaeConfig } from '../models/configs';
 import type { Weights } from '../weights/weights';
 import type { PipelineSessions } from './runners';
+import type { StaticNetwork } from './shapes';
+
+/** The UNet's static batch and latent size, when its overrides fix all three. */
+export function staticUnetShape(dims: Record<string, number>): PipelineSessions['unet']['staticShape'] {
+  return dims.batch && dims.height && dims.width ? { batch: dims.batch, height: dims.height, width: dims.width } : undefined;
+}
 
 export interface PipelineWeights {
   unet: Weights;
@@ -47,7 +53,7 @@ export interface GraphOptions {
   floatType?: 'float32' | 'float16';
   /** Adapter-file index of each UNet image branch (default: each file twice). */
   branchModels?: number[];
-  /** Build the VAE encoder (img2img). Default true. */
+  /** Build the VAE encoder (img2img). Default true here; the worker builds it only when asked (host.ts). */
   vaeEncoder?: boolean;
   /** Build the text encoder (false when prompts come as embeddings). Default: when weights are given. */
   text?: boolean;
@@ -105,23 +111,37 @@ export function buildPipelineGraphs(w: PipelineWeights, c: PipelineConfigs, o: G
  */
 export async function createPipelineSessions(
   ort: typeof Ort, g: PipelineGraphs, files: FileBytes, options: Ort.InferenceSession.SessionOptions = {},
-  hooks: { onStage?: (stage: string, done: number, total: number) => void; shouldStop?: () => boolean } = {},
+  hooks: {
+    onStage?: (stage: string, done: number, total: number) => void;
+    shouldStop?: () => boolean;
+    /** freeDimensionOverrides per network (shapes.ts: dimOverrides). */
+    dims?: (net: StaticNetwork, graph: Graph) => Record<string, number>;
+  } = {},
 ): Promise<PipelineSessions | undefined> {
-  const jobs: [string, Graph][] = [];
-  if (g.text) jobs.push(['text encoder', g.text]);
-  if (g.image) jobs.push(['image encoder', g.image.graph]);
-  g.projectors.forEach((p, i) => jobs.push([`projector ${i}`, p.graph]));
-  jobs.push(['unet', g.unet.graph], ['vae decoder', g.vaeDecoder]);
-  if (g.vaeEncoder) jobs.push(['vae encoder', g.vaeEncoder]);
+  const jobs: [string, Graph, StaticNetwork][] = [];
+  if (g.text) jobs.push(['text encoder', g.text, 'text']);
+  if (g.image) jobs.push(['image encoder', g.image.graph, 'image']);
+  g.projectors.forEach((p, i) => jobs.push([`projector ${i}`, p.graph, 'projector']));
+  jobs.push(['unet', g.unet.graph, 'unet'], ['vae decoder', g.vaeDecoder, 'vaeDecoder']);
+  if (g.vaeEncoder) jobs.push(['vae encoder', g.vaeEncoder, 'vaeEncoder']);
   const made = new Map<string, Ort.InferenceSession>();
   const half = g.floatType === 'float16';
-  for (const [i, [name, graph]] of jobs.entries()) {
-    hooks.onStage?.(name, i, jobs.length);
-    if (hooks.shouldStop?.()) {
-      await Promise.all([...made.values()].map((s) => s.release()));
-      return undefined;
+  let unetShape: PipelineSessions['unet']['staticShape'];
+  try {
+    for (const [i, [name, graph, net]] of jobs.entries()) {
+      hooks.onStage?.(name, i, jobs.length);
+      if (hooks.shouldStop?.()) {
+        await Promise.all([...made.values()].map((s) => s.release()));
+        return undefined;
+      }
+      const dims = hooks.dims?.(net, graph) ?? {};
+      if (net === 'unet') unetShape = staticUnetShape(dims);
+      made.set(name, await createSession(ort, graph, files, Object.keys(dims).length ? { ...options, freeDimensionOverrides: dims } : options));
     }
-    made.set(name, await createSession(ort, graph, files, options));
+  } catch (e) {
+    // one that fails (out of memory, say) must not leave the others holding the GPU
+    await Promise.all([...made.values()].map((s) => s.release().catch(() => undefined)));
+    throw e;
   }
   hooks.onStage?.('done', jobs.length, jobs.length);
   return {
@@ -129,7 +149,7 @@ export async function createPipelineSessions(
     textHalf: half,
     image: g.image && { session: made.get('image encoder')!, size: g.image.size, half },
     projectors: g.projectors.map((p, i) => ({ session: made.get(`projector ${i}`)!, input: p.input, half })),
-    unet: { session: made.get('unet')!, branchModels: g.unet.branchModels },
+    unet: { session: made.get('unet')!, branchModels: g.unet.branchModels, staticShape: unetShape },
     vaeDecoder: made.get('vae decoder')!,
     vaeEncoder: made.get('vae encoder'),
   };

@@ -6,7 +6,11 @@
  * - load: reads the files, detects what each is, builds the graphs (graphs.ts) and creates the
  *   sessions one by one on WebGPU (or wasm), reporting each stage;
  * - generate: runs `generate()` with progress per step; a setup that needs more UNet image
- *   branches than loaded rebuilds the UNet (when the weight bytes were kept);
+ *   branches, another static size (shapes.ts) or the VAE encoder (image-to-image, built only
+ *   when first needed) makes those sessions — when the weights can be read again: files given
+ *   as Blob/File (OPFS: the reference is kept, not the bytes) or `retainWeights`;
+ * - the WebGPU device is watched: its loss ('device-lost') or an allocation failure
+ *   ('out-of-memory') stops the job, releases the sessions and says so (gpuErrors.ts);
  * - cancel: aborts the running generate/load; it stops before the next UNet call (a step) and,
  *   with `release`, releases every session;
  * - every failure is posted as `{ type: 'error', code, message }`.
@@ -25,8 +29,14 @@ import { assignBranches, branchModels as needModels } from './branches';
 import { branchNeeds, generate, PipelineError, type PipelineModelInfo } from './generate';
 import { buildPipelineGraphs, buildUnetGraph, createPipelineSessions, defaultBranchModels, type PipelineConfigs, type PipelineWeights } from './graphs';
 import { transferables, type ErrorCode, type LoadedInfo, type LoadOptions, type ModelFile, type ModelFiles, type Reply, type Request } from './protocol';
-import { ortRunners, releaseSessions, type PipelineSessions } from './runners';
+import { ortRunners, releaseSessions, type PipelineRunners, type PipelineSessions } from './runners';
 import { createSession } from '../onnx/session';
+import { CONVERTED_LOCATION, type Graph } from '../onnx/graph';
+import { buildVaeDecoder, buildVaeEncoder } from '../models/vae';
+import { needsUncond } from './guidance';
+import { gpuErrorCode } from './gpuErrors';
+import { describeShape, dimOverrides, resolveShape, type StaticNetwork, type StaticShape } from './shapes';
+import { staticUnetShape } from './graphs';
 import { LoraError, loraSideBranches, mergeLoras, parseLora, type LoraReport } from '../lora';
 
 export interface HostEnv {
@@ -36,16 +46,31 @@ export interface HostEnv {
   gpu?: { requestAdapter(): Promise<{ features: ReadonlySet<string>; info?: { vendor?: string; architecture?: string; description?: string } } | null> };
   /** The page's origin: a `wasmPaths` load option must be on it (never a CDN). */
   origin?: string;
+  /** The GPU device to watch (default: onnxruntime's, on WebGPU). Tests pass a stand-in. */
+  device?: () => Promise<WatchedDevice | null>;
+  /** Wraps the runners of each generation (tests: inject failures). */
+  wrapRunners?: (r: PipelineRunners) => PipelineRunners;
 }
 
 interface Loaded {
   info: LoadedInfo;
   sessions: PipelineSessions;
   model: PipelineModelInfo;
-  weights?: PipelineWeights;
+  /** Headers and key maps only (no bytes): enough to build any graph again. */
+  weights: PipelineWeights;
   configs: PipelineConfigs;
+  /** The bytes, with retainWeights. */
   files?: FileBytes;
+  /** Files given as Blob/File: read again when a session must be made later. */
+  blobs: Map<string, Blob>;
+  shape: StaticShape | null;
   sessionOptions: Ort.InferenceSession.SessionOptions;
+}
+
+/** The bit of GPUDevice the host watches. */
+export interface WatchedDevice {
+  lost: Promise<{ reason?: string; message?: string }>;
+  addEventListener?(type: 'uncapturederror', l: (e: { error?: { constructor?: { name?: string }; message?: string } }) => void): void;
 }
 
 interface Job { kind: 'load' | 'generate'; id: number; abort: AbortController; step: number | null; done?: Promise<void> }
@@ -101,11 +126,13 @@ export function createPipelineHost(env: HostEnv) {
     if (floatType === 'float16' && provider === 'webgpu' && !f16) throw new PipelineError('missing-model', 'float16 was asked for, but this GPU has no shader-f16 support.');
 
     const bytes: FileBytes = new Map();
+    const blobs = new Map<string, Blob>();
     const described: LoadedInfo['files'] = [];
     const open = async (role: string, f: ModelFile): Promise<{ file: WeightFile; detected: Detected }> => {
       const data = await toBytes(f.data);
       const location = `${role}/${f.name}`;
       bytes.set(location, data);
+      if (!(f.data instanceof ArrayBuffer) && !(f.data instanceof Uint8Array)) blobs.set(location, f.data);
       const header = parseSafetensorsHeader(data, data.byteLength, f.name);
       const detected = detectWeightFile(header, f.name);
       described.push({ name: f.name, role, detected: describe(detected) });
@@ -157,7 +184,9 @@ export function createPipelineHost(env: HostEnv) {
     const weights: PipelineWeights = { unet: unetW, vae: vaeW, text: textW, vision: vision && new Weights([vision.file]), adapters: adapters.map((a) => new Weights([a.file])) };
     const configs: PipelineConfigs = { unet: o.configs?.unet ?? SD15_UNET, vae: o.configs?.vae ?? SD15_VAE, text: o.configs?.text ?? SD15_TEXT, vision: visionConfig };
     const branchModels = o.branchModels ?? defaultBranchModels(adapters.length);
-    const graphs = buildPipelineGraphs(weights, configs, { floatType, branchModels });
+    const vaeScale = 2 ** (configs.vae.block_out_channels.length - 1);
+    const shape = o.shape ? resolveShape(o.shape, vaeScale) : null;
+    const graphs = buildPipelineGraphs(weights, configs, { floatType, branchModels, vaeEncoder: o.img2img === true });
     const sessionOptions: Ort.InferenceSession.SessionOptions = {
       executionProviders: [provider],
       ...(o.verbose ? { logSeverityLevel: 0 as const, logVerbosityLevel: 0 } : {}),
@@ -165,14 +194,17 @@ export function createPipelineHost(env: HostEnv) {
     const sessions = await createPipelineSessions(ort, graphs, bytes, sessionOptions, {
       onStage: (stage, done, total) => post({ type: 'load-progress', id, stage, done, total }),
       shouldStop: () => j.abort.signal.aborted,
+      dims: (net, graph) => dimOverrides(net, graph, shape, vaeScale),
     });
     if (!sessions) throw new PipelineError('cancelled', 'Loading was cancelled.');
+    // onnxruntime made its device with the first session; from now on its loss is reported
+    if (provider === 'webgpu' || env.device) await watchDevice();
     const keep = o.retainWeights === true;
     loaded = {
-      sessions, weights: keep ? weights : undefined, files: keep ? bytes : undefined, configs, sessionOptions,
-      model: { unet: configs.unet, vaeScale: 2 ** (configs.vae.block_out_channels.length - 1), scalingFactor: configs.vae.scaling_factor ?? 0.18215, schedulerConfig: o.schedulerConfig, emptyPromptIds: o.emptyPromptIds },
+      sessions, weights, files: keep ? bytes : undefined, blobs, shape, configs, sessionOptions,
+      model: { unet: configs.unet, vaeScale, scalingFactor: configs.vae.scaling_factor ?? 0.18215, schedulerConfig: o.schedulerConfig, emptyPromptIds: o.emptyPromptIds },
       info: {
-        provider, floatType, files: described, branchModels, device, loadMs: performance.now() - t0,
+        provider, floatType, files: described, branchModels, device, shape, loadMs: performance.now() - t0,
         loras: loraReports.map((r) => ({ name: r.label, unet: r.matched.unet, textEncoder: r.matched.text_encoder, notice: r.notice?.en ?? null })),
         adapters: weights.adapters.map((w, i) => {
           const cfg = imageProjConfigFromWeights(imageProjWeights(w));
@@ -183,14 +215,118 @@ export function createPipelineHost(env: HostEnv) {
     post({ type: 'loaded', id, info: loaded.info });
   }
 
+  /** The bytes the graphs read, from the kept bytes or by reading the Blobs again; null when some are gone. */
+  async function bytesFor(l: Loaded, graphs: Graph[]): Promise<FileBytes | null> {
+    const need = new Set<string>();
+    for (const g of graphs) {
+      for (const loc of g.locations) if (loc !== CONVERTED_LOCATION) need.add(loc);
+      for (const c of g.conversions) need.add(c.source.location);
+    }
+    const out: FileBytes = new Map();
+    for (const loc of need) {
+      const kept = l.files?.get(loc);
+      const blob = l.blobs.get(loc);
+      if (kept) out.set(loc, kept);
+      else if (blob) out.set(loc, new Uint8Array(await blob.arrayBuffer()));
+      else return null;
+    }
+    return out;
+  }
+
+  const sessionFor = (l: Loaded, net: StaticNetwork, graph: Graph, files: FileBytes, shape = l.shape) => {
+    const dims = dimOverrides(net, graph, shape, l.model.vaeScale);
+    return createSession(ort, graph, files, Object.keys(dims).length ? { ...l.sessionOptions, freeDimensionOverrides: dims } : l.sessionOptions);
+  };
+
   /** Rebuilds the UNet when the loaded one cannot host the setup's branches. */
   async function fitUnet(l: Loaded, models: number[]): Promise<void> {
     if (assignBranches(models.map((model, adapter) => ({ adapter, model, swapped: false })), l.sessions.unet.branchModels)) return;
-    if (!l.weights || !l.files) throw new PipelineError('unet-branches', `This setup needs UNet image branches for adapter files [${models.join(', ')}]; the loaded UNet has [${l.sessions.unet.branchModels.join(', ')}] and its weights were not kept. Load again with options.branchModels = [${models.join(', ')}] (or retainWeights: true).`);
     const graph = buildUnetGraph(l.weights, l.configs, models, l.info.floatType);
+    const files = await bytesFor(l, [graph]);
+    if (!files) throw new PipelineError('unet-branches', `This setup needs UNet image branches for adapter files [${models.join(', ')}]; the loaded UNet has [${l.sessions.unet.branchModels.join(', ')}] and its weights were not kept. Load again with options.branchModels = [${models.join(', ')}] (or retainWeights: true).`);
     await l.sessions.unet.session.release();
-    l.sessions.unet = { session: await createSession(ort, graph, l.files, l.sessionOptions), branchModels: models };
+    const dims = dimOverrides('unet', graph, l.shape, l.model.vaeScale);
+    l.sessions.unet = { session: await sessionFor(l, 'unet', graph, files), branchModels: models, staticShape: staticUnetShape(dims) };
     l.info.branchModels = models;
+  }
+
+  /** New UNet and VAE sessions when static-shape sessions do not fit this generation's size/batch. */
+  async function fitShape(l: Loaded, s: Parameters<typeof generate>[2]): Promise<void> {
+    if (!l.shape) return;
+    const n = s.batchSize ?? 1;
+    if (s.width === l.shape.width && s.height === l.shape.height && (l.shape.unetBatch === n || l.shape.unetBatch === 2 * n)) return;
+    let want: StaticShape;
+    try {
+      want = resolveShape({ width: s.width, height: s.height, batchSize: n, cfgMode: needsUncond(s.guidance) ? s.cfgMode : 'separate' }, l.model.vaeScale);
+    } catch {
+      return; // not a valid size: generate() names the problem
+    }
+    const f = l.info.floatType;
+    const graphs = {
+      unet: buildUnetGraph(l.weights, l.configs, l.sessions.unet.branchModels, f),
+      vaeDecoder: buildVaeDecoder(l.configs.vae, l.weights.vae, { floatType: f, postprocess: true }),
+      vaeEncoder: l.sessions.vaeEncoder && buildVaeEncoder(l.configs.vae, l.weights.vae, { floatType: f }),
+    };
+    const files = await bytesFor(l, Object.values(graphs).filter((g): g is Graph => Boolean(g)));
+    if (!files) {
+      throw new PipelineError('size-not-loaded', `The models were loaded for ${describeShape(l.shape)}; this generation is ${s.width}×${s.height}, batch ${n}, and the weights were released. Load again with options.shape = { width: ${s.width}, height: ${s.height}, batchSize: ${n} } (with the files given as Blob/File, or retainWeights: true, the worker remakes its sessions by itself).`, { loaded: l.shape, needed: want });
+    }
+    // one size at a time on the GPU: release, then create
+    await Promise.all([l.sessions.unet.session, l.sessions.vaeDecoder, l.sessions.vaeEncoder].map((x) => x?.release().catch(() => undefined)));
+    try {
+      const dims = dimOverrides('unet', graphs.unet, want, l.model.vaeScale);
+      l.sessions.unet = { session: await sessionFor(l, 'unet', graphs.unet, files, want), branchModels: l.sessions.unet.branchModels, staticShape: staticUnetShape(dims) };
+      l.sessions.vaeDecoder = await sessionFor(l, 'vaeDecoder', graphs.vaeDecoder, files, want);
+      l.sessions.vaeEncoder = graphs.vaeEncoder && await sessionFor(l, 'vaeEncoder', graphs.vaeEncoder, files, want);
+    } catch (e) {
+      await dropLoaded();
+      throw e;
+    }
+    l.shape = want;
+    l.info.shape = want;
+  }
+
+  /** The VAE encoder, made on the first image-to-image generation (not at load). */
+  async function fitVaeEncoder(l: Loaded, s: Parameters<typeof generate>[2]): Promise<void> {
+    if (!s.img2img || l.sessions.vaeEncoder) return;
+    const graph = buildVaeEncoder(l.configs.vae, l.weights.vae, { floatType: l.info.floatType });
+    const files = await bytesFor(l, [graph]);
+    if (!files) throw new PipelineError('missing-model', 'Image-to-image needs the VAE encoder, which this load did not make, and the weights were released: load again with options.img2img = true (or give the files as Blob/File, or retainWeights: true).');
+    l.sessions.vaeEncoder = await sessionFor(l, 'vaeEncoder', graph, files);
+  }
+
+  // ---- the WebGPU device: loss and out-of-memory
+  let watched: WatchedDevice | null = null;
+  let deviceLost: string | null = null;
+  let outOfMemory = false;
+
+  async function watchDevice(): Promise<void> {
+    let device: WatchedDevice | null;
+    try {
+      device = env.device ? await env.device() : await (ort.env.webgpu as unknown as { device: Promise<WatchedDevice> }).device;
+    } catch {
+      return;
+    }
+    if (!device || device === watched) return;
+    watched = device;
+    device.addEventListener?.('uncapturederror', (e) => { if (e.error?.constructor?.name === 'GPUOutOfMemoryError') outOfMemory = true; });
+    void device.lost.then((info) => {
+      if (watched !== device) return;
+      deviceLost = `${info?.reason ?? 'unknown'}${info?.message ? `: ${info.message}` : ''}`;
+      const running = job;
+      running?.abort.abort();
+      void dropLoaded();
+      // nothing running: say so at once (a running job reports it as its own error)
+      if (!running) fail(null, 'device-lost', deviceLostMessage());
+    });
+  }
+
+  const deviceLostMessage = () => `The GPU device was lost (${deviceLost}); every session is gone. This worker cannot make a new device: start a new worker (PipelineClient does so on its next request) and load again.`;
+
+  async function dropLoaded(): Promise<void> {
+    const l = loaded;
+    loaded = null;
+    if (l) await releaseSessions(l.sessions);
   }
 
   async function run(id: number, settings: Parameters<typeof generate>[2], j: Job): Promise<void> {
@@ -198,7 +334,10 @@ export function createPipelineHost(env: HostEnv) {
     let needs: ReturnType<typeof branchNeeds> | null = null;
     try { needs = branchNeeds(settings, l.model.unet); } catch { /* invalid settings: generate() reports them */ }
     if (needs && needs.every((n) => n.model < l.sessions.projectors.length)) await fitUnet(l, needModels(needs));
-    const result = await generate(ortRunners(ort, l.sessions), l.model, settings, {
+    await fitShape(l, settings);
+    await fitVaeEncoder(l, settings);
+    const runners = ortRunners(ort, l.sessions);
+    const result = await generate(env.wrapRunners ? env.wrapRunners(runners) : runners, l.model, settings, {
       signal: j.abort.signal,
       onProgress: (p) => { j.step = p.step; post({ type: 'progress', id, ...p }); },
     });
@@ -232,6 +371,7 @@ export function createPipelineHost(env: HostEnv) {
         case 'load':
         case 'generate': {
           if (job) { fail(msg.id, 'busy', `A ${job.kind} is running (request ${job.id}); cancel it or wait.`); return; }
+          if (deviceLost !== null) { fail(msg.id, 'device-lost', deviceLostMessage()); return; }
           if (msg.type === 'generate' && !loaded) { fail(msg.id, 'not-loaded', 'No models are loaded: send a load request first.'); return; }
           const j: Job = { kind: msg.type, id: msg.id, abort: new AbortController(), step: null };
           job = j;
@@ -240,7 +380,15 @@ export function createPipelineHost(env: HostEnv) {
               if (msg.type === 'load') await load(msg.id, msg.files ?? {}, msg.options ?? {}, j);
               else await run(msg.id, msg.settings, j);
             } catch (e) {
-              if (e instanceof PipelineError && e.code === 'cancelled') fail(msg.id, 'cancelled', e.message);
+              const gpu = gpuErrorCode(e, { deviceLost: deviceLost !== null, outOfMemory });
+              outOfMemory = false;
+              if (gpu === 'device-lost') {
+                deviceLost ??= e instanceof Error ? e.message : String(e);
+                await dropLoaded();
+                fail(msg.id, 'device-lost', deviceLostMessage());
+              }
+              else if (gpu === 'out-of-memory') { await dropLoaded(); fail(msg.id, 'out-of-memory', `Out of memory ${msg.type === 'load' ? 'while loading' : 'while generating'}: ${e instanceof Error ? e.message : String(e)}. Every session was released; load again with a smaller size or batch, fewer references or adapters.`); }
+              else if (e instanceof PipelineError && e.code === 'cancelled') fail(msg.id, 'cancelled', e.message);
               else fail(msg.id, msg.type === 'load' && errorCode(e) === 'runtime' ? 'load-failed' : errorCode(e), e instanceof Error ? e.message : String(e), e instanceof PipelineError ? e.details : undefined);
             } finally {
               job = null;

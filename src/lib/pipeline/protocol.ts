@@ -22,6 +22,9 @@ import type { ClipTextConfig, ClipVisionConfig, UnetConfig, VaeConfig } from '..
 import type { SchedulerConfig } from '../schedulers';
 import type { GenerateProgress, GenerateResult } from './generate';
 import type { GenerateSettings, SettingsIssue } from './settings';
+import type { SessionShape, StaticShape } from './shapes';
+
+export type { SessionShape, StaticShape } from './shapes';
 
 /** Same-origin path where the site serves onnxruntime-web's wasm files (scripts/copy-ort.mjs). */
 export const ORT_WASM_PATH = '/ort/';
@@ -72,6 +75,21 @@ export interface LoadOptions {
    * error 'unet-branches' naming the branches to load.
    */
   retainWeights?: boolean;
+  /**
+   * Static session shapes (src/lib/pipeline/shapes.ts): the image size and batch to make the
+   * sessions for, so that onnxruntime folds the shape arithmetic and every node runs on the GPU.
+   * A generation at another size then needs new sessions: the worker makes them itself when it
+   * can read the weights again (files given as Blob/File, e.g. from OPFS, or retainWeights),
+   * else it answers 'size-not-loaded'. Without `shape` the sessions take any size (a few int64
+   * shape nodes then run on the CPU).
+   */
+  shape?: SessionShape;
+  /**
+   * Build the VAE encoder (image-to-image) at load. Default false: it is built on the first
+   * image-to-image generation when the weights can be read again (Blob/File or retainWeights),
+   * else that generation is answered 'missing-model'.
+   */
+  img2img?: boolean;
   /** How LoRAs are applied: merged into the weights (default; plain-model speed) or as a low-rank side branch. */
   loraMode?: 'merge' | 'side';
   /** ORT verbose logging (logSeverityLevel 0): the console shows where each node runs. */
@@ -96,6 +114,8 @@ export interface LoadedInfo {
   /** Per LoRA: layers matched in the UNet / text encoder, and a notice when some of its modules matched nothing. */
   loras: { name: string; unet: number; textEncoder: number; notice: string | null }[];
   branchModels: number[];
+  /** The static shape the sessions were made for (LoadOptions.shape), or null (any size). */
+  shape?: StaticShape | null;
   /** GPU adapter description (WebGPU) */
   device?: string;
   loadMs: number;
@@ -117,6 +137,15 @@ export type ErrorCode =
   | 'lora'
   /** The request was stopped by a cancel (the cancel itself is answered with 'cancelled'). */
   | 'cancelled'
+  /** Static-shape sessions for another size/batch, and the weights cannot be read again to rebuild them. */
+  | 'size-not-loaded'
+  /**
+   * The GPU device was lost (driver reset, another tab, sleep, device.destroy()): every session
+   * is gone. PipelineClient starts a fresh worker on the next request; load again.
+   */
+  | 'device-lost'
+  /** The GPU (or the wasm heap) ran out of memory; the worker released its sessions. Load again, smaller. */
+  | 'out-of-memory'
   | 'runtime';
 
 export type Reply =

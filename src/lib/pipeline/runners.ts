@@ -36,6 +36,8 @@ export interface ProjectorRunner {
 }
 
 export interface UnetRunner {
+  /** A session with static shapes (shapes.ts) runs only this batch and latent size. */
+  readonly staticShape?: { batch: number; height: number; width: number };
   /** The graph's input names (which ip_* inputs exist). */
   readonly inputNames: readonly string[];
   /** For each image branch a of the graph (`ip_tokens_{a}`), the index of the adapter file it was built with. */
@@ -76,7 +78,7 @@ export interface PipelineSessions {
   /** CLIP vision graph; outputs `image_embeds` and/or `penultimate_hidden_states`. */
   image?: { session: Session; size: number; half?: boolean };
   projectors: { session: Session; input: 'image_embeds' | 'image_hidden_states'; half?: boolean }[];
-  unet: { session: Session; branchModels: number[] };
+  unet: { session: Session; branchModels: number[]; staticShape?: { batch: number; height: number; width: number } };
   /** Built with `postprocess: true` (output `decoded_postprocessed`). */
   vaeDecoder: Session;
   vaeEncoder?: Session;
@@ -108,29 +110,61 @@ function toFloat32(data: unknown): Float32Array {
   return Float32Array.from(data as ArrayLike<number>);
 }
 
+/** The rows of a [batch, …] tensor as [1, …] tensors (copies: ORT reads whole buffers). */
+function splitRows(t: Tensor32): Tensor32[] {
+  const n = t.dims[0];
+  const per = t.data.length / n;
+  return Array.from({ length: n }, (_, i) => ({ data: t.data.slice(i * per, (i + 1) * per), dims: [1, ...t.dims.slice(1)] }));
+}
+
+/** [1, …] results back into one [batch, …] tensor. */
+function stackRows(rows: Tensor32[]): Tensor32 {
+  if (rows.length === 1) return rows[0];
+  const per = rows[0].data.length;
+  const data = new Float32Array(rows.length * per);
+  rows.forEach((r, i) => data.set(r.data, i * per));
+  return { data, dims: [rows.length, ...rows[0].dims.slice(1)] };
+}
+
 /** The pipeline's runners over onnxruntime-web sessions. */
 export function ortRunners(ort: typeof Ort, s: PipelineSessions): PipelineRunners {
+  // The encoders run one row at a time: their sessions have a static batch of 1 (shapes.ts),
+  // and a prompt's chunks or an adapter's references are few.
   const text: TextEncoderRunner | undefined = s.text && {
     async encode(ids, batch) {
-      const t = new ort.Tensor('int64', BigInt64Array.from(ids, (v) => BigInt(v)), [batch, ids.length / batch]);
-      return (await runFloat(ort, s.text!, { input_ids: t }, ['last_hidden_state'])).last_hidden_state.data;
+      const S = ids.length / batch;
+      const rows = [];
+      for (let b = 0; b < batch; b++) {
+        const t = new ort.Tensor('int64', BigInt64Array.from(ids.subarray(b * S, (b + 1) * S), (v) => BigInt(v)), [1, S]);
+        rows.push({ data: (await runFloat(ort, s.text!, { input_ids: t }, ['last_hidden_state'])).last_hidden_state.data, dims: [] });
+      }
+      return stackRows(rows).data;
     },
   };
   const image: ImageEncoderRunner | undefined = s.image && {
     size: s.image.size,
     async encode(pixels) {
       const names = s.image!.session.outputNames.filter((n) => n === 'image_embeds' || n === 'penultimate_hidden_states');
-      const r = await runFloat(ort, s.image!.session, { pixel_values: f32(ort, pixels, s.image!.half) }, names);
-      return { imageEmbeds: r.image_embeds, hiddenStates: r.penultimate_hidden_states };
+      const embeds: Tensor32[] = [];
+      const hidden: Tensor32[] = [];
+      for (const row of splitRows(pixels)) {
+        const r = await runFloat(ort, s.image!.session, { pixel_values: f32(ort, row, s.image!.half) }, names);
+        if (r.image_embeds) embeds.push(r.image_embeds);
+        if (r.penultimate_hidden_states) hidden.push(r.penultimate_hidden_states);
+      }
+      return { imageEmbeds: embeds.length ? stackRows(embeds) : undefined, hiddenStates: hidden.length ? stackRows(hidden) : undefined };
     },
   };
   const projectors: ProjectorRunner[] = s.projectors.map((p) => ({
     input: p.input,
     async project(x) {
-      return (await runFloat(ort, p.session, { [p.input]: f32(ort, x, p.half) }, ['ip_tokens'])).ip_tokens;
+      const rows: Tensor32[] = [];
+      for (const row of splitRows(x)) rows.push((await runFloat(ort, p.session, { [p.input]: f32(ort, row, p.half) }, ['ip_tokens'])).ip_tokens);
+      return stackRows(rows);
     },
   }));
   const unet: UnetRunner = {
+    staticShape: s.unet.staticShape,
     inputNames: s.unet.session.inputNames,
     branchModels: s.unet.branchModels,
     async run(feeds) {
