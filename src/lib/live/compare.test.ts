@@ -42,6 +42,9 @@ describe('diffSettings on the panel state (what the history keeps)', () => {
     const c = diffSettings(a, { ...a, lcmLora: true });
     expect(c).toEqual([{ key: 'lcmLora', node: 'lab', widget: 'lcmLora', a: 'false', b: 'true' }]);
     expect(diffSettings(defaultLiveState(), { ...defaultLiveState(), extra: 1 })).toEqual([{ key: 'extra', node: 'lab', widget: 'extra', a: '—', b: '1' }]);
+    // names of Object.prototype are plain keys, not table entries
+    const proto = diffSettings({}, JSON.parse('{"constructor": 1, "toString": 2}'));
+    expect(proto.map((c) => [c.node, c.widget])).toEqual([['lab', 'constructor'], ['lab', 'toString']]);
   });
 });
 

@@ -157,15 +157,15 @@ function normalise(s: object): Record<string, unknown> {
 }
 
 function nameOf(key: string): Name {
-  if (TOP[key]) return TOP[key];
+  if (Object.hasOwn(TOP, key)) return TOP[key];
   const m = /^adapters\[(\d+)\]\.(\w+)$/.exec(key);
   if (m) {
     const n = Number(m[1]);
     const field = m[2];
     const node = nodeOfAdapterField(field) + (n > 0 ? ` #${n + 1}` : '');
-    return { node, widget: ADAPTER[field] ?? field };
+    return { node, widget: Object.hasOwn(ADAPTER, field) ? ADAPTER[field] : field };
   }
-  if (ADAPTER[key]) return { node: nodeOfAdapterField(key), widget: ADAPTER[key] };
+  if (Object.hasOwn(ADAPTER, key)) return { node: nodeOfAdapterField(key), widget: ADAPTER[key] };
   return { node: 'lab', widget: key };
 }
 
