@@ -140,7 +140,7 @@ test('compare: side by side and overlay; the divider follows the keyboard; the s
 });
 
 /** Mounts the experiment with a fake generator: `delay` ms a cell, a failure at one layer_weights string. */
-async function mountExperiment(page: Page, o: { delay: number; failAt?: string; lang?: string }) {
+async function mountExperiment(page: Page, o: { delay: number; failAt?: string; lostAt?: string; lang?: string }) {
   await page.evaluate((o) => {
     const w = window as unknown as { liveResults: { mountExperiment: Function }; exp: unknown; calls: string[] };
     w.calls = [];
@@ -150,6 +150,7 @@ async function mountExperiment(page: Page, o: { delay: number; failAt?: string; 
       w.calls.push(`${key}|${s.seed}`);
       const timer = setTimeout(() => {
         if (key === o.failAt) reject(Object.assign(new Error('out of GPU memory'), { code: 'runtime' }));
+        else if (key === o.lostAt) reject(Object.assign(new Error('GPUDevice was lost'), { code: 'device-lost' }));
         else {
           const data = new Uint8ClampedArray(16 * 16 * 4).fill(128);
           resolve({ width: 16, height: 16, data });
@@ -200,6 +201,15 @@ test('layer experiment: the grid fills in order with the same seed, a failed cel
   await weights.fill('1, 9');
   await weights.press('Tab');
   await expect(root.locator('.lab-field .lr-error').first()).toContainText("outside ComfyUI's range");
+
+  // the GPU lost mid-run: that cell says so, the run stops there with what to do, nothing more is tried
+  await page.evaluate(() => (window as unknown as { exp: { destroy(): void } }).exp.destroy());
+  const again = await mountExperiment(page, { delay: 5, lostAt: '0:1.5' });
+  await again.locator('[data-experiment="run"]').click();
+  await expect(again.locator('[data-experiment="status"]')).toContainText('Stopped after 3 of 11 images: The GPU stopped responding', { timeout: 10_000 });
+  await expect(again.locator('[data-cell="L0@1.5"]')).toContainText('failed: The GPU stopped responding');
+  await expect(again.locator('[data-status="cancelled"]')).toHaveCount(7);
+  expect(await page.evaluate(() => (window as unknown as { calls: string[] }).calls.length)).toBe(4);
   expect(errors).toEqual([]);
   expect(guard.foreign).toEqual([]);
 });

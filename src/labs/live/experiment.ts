@@ -19,6 +19,7 @@ import {
   type CellEvent, type ExperimentCell, type GenerateFn, type RunSummary,
 } from '../../lib/live/experiment';
 import type { ResultImage } from '../../lib/live/resultImage';
+import { pipelineErrorMessage } from '../../lib/pipeline/errorMessages';
 import { fill, pick } from '../shared/base';
 import { h, nextId } from '../shared/dom';
 import { RESULT_STRINGS } from './results-strings';
@@ -190,15 +191,23 @@ export function mountExperiment(host: HTMLElement, options: ExperimentViewOption
     }
   }
 
-  /** The pipeline's error codes (src/lib/pipeline/protocol.ts) in the reader's language, then the worker's own words. */
+  /** The pipeline's error codes (src/lib/pipeline/protocol.ts, errorMessages.ts) in the reader's language, then the worker's own words. */
   function errorText(e: unknown): string {
     const x = e as { message?: string; code?: string; messages?: Partial<Record<LabLang, string>> } | null;
     if (x?.messages?.[lang]) return x.messages[lang]!;
     const msg = typeof x?.message === 'string' ? x.message : String(e);
-    const known: Record<string, string> = { busy: t.errBusy, 'not-loaded': t.errNotLoaded, 'invalid-settings': t.errInvalid, 'unet-branches': t.errBranches, runtime: t.errRuntime };
+    const explained = x?.code ? pipelineErrorMessage(x.code, lang) : null;
+    if (explained) return explained.title;
+    const known: Record<string, string> = { busy: t.errBusy, 'not-loaded': t.errNotLoaded, 'invalid-settings': t.errInvalid, runtime: t.errRuntime };
     const what = x?.code ? known[x.code] : undefined;
     return what ? `${what}: ${msg}` : x?.code ? `${msg} (${x.code})` : msg;
   }
+
+  /** Errors after which every later cell would fail the same way: the run stops and says what to do. */
+  const stopOn = (e: unknown) => {
+    const code = (e as { code?: string } | null)?.code;
+    return !!code && (code === 'not-loaded' || pipelineErrorMessage(code, lang) !== null);
+  };
 
   function show(e: CellEvent<ResultImage>): void {
     const el = cellEls.get(e.cell.id);
@@ -227,6 +236,7 @@ export function mountExperiment(host: HTMLElement, options: ExperimentViewOption
     let finished = 0;
     const summary = await runExperiment(todo, generate, {
       signal: controller.signal,
+      stopOn,
       onCell: (e) => {
         show(e);
         if (e.status === 'done' && e.image !== undefined) {
@@ -247,7 +257,13 @@ export function mountExperiment(host: HTMLElement, options: ExperimentViewOption
     ac = null;
     syncButtons();
     if (focusWasCancel) runBtn.focus();
-    say(summary.aborted ? fill(t.expCancelled, { done: summary.done + summary.failed, total: todo.length }) : fill(t.expDone, { done: summary.done, failed: summary.failed }));
+    if (summary.stoppedBy !== null) {
+      const code = (summary.stoppedBy as { code?: string } | null)?.code ?? '';
+      const m = pipelineErrorMessage(code, lang);
+      say(fill(t.expStopped, { done: summary.done, total: todo.length, why: m ? `${m.title} ${m.action}` : errorText(summary.stoppedBy) }));
+    } else {
+      say(summary.aborted ? fill(t.expCancelled, { done: summary.done + summary.failed, total: todo.length }) : fill(t.expDone, { done: summary.done, failed: summary.failed }));
+    }
     try { o.onFinish?.(summary); } catch { /* the caller's problem, not the run's */ }
     return summary;
   }

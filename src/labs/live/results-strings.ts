@@ -15,7 +15,7 @@ type K =
   | 'expRun' | 'expCancel' | 'expProgress' | 'expProgressLeft' | 'expIdle' | 'expDone' | 'expCancelled' | 'expNoGenerate'
   | 'expCellBaseline' | 'expCellAll' | 'expCellLayer' | 'expPending' | 'expRunning' | 'expFailed' | 'expCellCancelled'
   | 'expLayerHead' | 'expWeightHead' | 'expControls' | 'expGridCaption' | 'expBlockInput' | 'expBlockMiddle' | 'expBlockOutput'
-  | 'errBusy' | 'errNotLoaded' | 'errInvalid' | 'errBranches' | 'errRuntime'
+  | 'errBusy' | 'errNotLoaded' | 'errInvalid' | 'errRuntime' | 'expStopped'
   // attention
   | 'attTitle' | 'attLayer' | 'attToken' | 'attTextGroup' | 'attImageGroup' | 'attOpacity' | 'attNone' | 'attLegendLow' | 'attLegendHigh'
   | 'attLegendTitle' | 'attRange' | 'attAlt' | 'attNoImage' | 'attStep' | 'attBroken';
@@ -41,7 +41,8 @@ export const RESULT_STRINGS: Strings<K> = {
     expLayerHead: 'Layer', expWeightHead: 'weight {w}', expControls: 'Controls', expGridCaption: 'One layer at a time: rows are layers, columns are weights; seed {seed}.',
     expBlockInput: 'input', expBlockMiddle: 'middle', expBlockOutput: 'output',
     errBusy: 'another generation was running (wait for it, or cancel it, then run again)', errNotLoaded: 'the models are not loaded (load them, then run again)',
-    errInvalid: 'the settings were refused', errBranches: 'the loaded UNet has too few image branches for these settings', errRuntime: 'the GPU stopped with an error',
+    errInvalid: 'the settings were refused', errRuntime: 'the GPU stopped with an error',
+    expStopped: 'Stopped after {done} of {total} images: {why}',
     attTitle: 'Attention maps', attLayer: 'Layer', attToken: 'Token', attTextGroup: 'Prompt (text tokens)', attImageGroup: 'Reference (image tokens)',
     attOpacity: 'Map opacity', attNone: 'No attention maps were recorded for this result.', attLegendLow: 'low', attLegendHigh: 'high',
     attLegendTitle: 'Attention (viridis: dark = low, yellow = high)', attRange: 'probability {min} to {max} in this map',
@@ -68,7 +69,8 @@ export const RESULT_STRINGS: Strings<K> = {
     expLayerHead: '层', expWeightHead: '权重 {w}', expControls: '对照组', expGridCaption: '每次只开一层：行是层，列是权重；种子 {seed}。',
     expBlockInput: '输入', expBlockMiddle: '中间', expBlockOutput: '输出',
     errBusy: '另一张图正在生成（等它完成或先取消，再重新运行）', errNotLoaded: '模型还没加载（先加载再运行）',
-    errInvalid: '参数没有通过检查', errBranches: '已加载的 UNet 图像分支不够这组参数用', errRuntime: 'GPU 运行出错',
+    errInvalid: '参数没有通过检查', errRuntime: 'GPU 运行出错',
+    expStopped: '在 {done} / {total} 张后停止：{why}',
     attTitle: '注意力图', attLayer: '层', attToken: 'Token', attTextGroup: '提示词（文本 token）', attImageGroup: '参考图（图像 token）',
     attOpacity: '热力图不透明度', attNone: '这张结果没有记录注意力图。', attLegendLow: '低', attLegendHigh: '高',
     attLegendTitle: '注意力（viridis 配色：深色为低，黄色为高）', attRange: '本图的概率范围 {min} 到 {max}',

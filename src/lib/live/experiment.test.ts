@@ -108,7 +108,7 @@ describe('runExperiment', () => {
     }, { onCell: (e) => events.push(e) });
     expect(order[0]).toBe('none');
     expect(order.slice(2)).toEqual(['0:1', '0:2', '1:1', '1:2', '2:1', '2:2']);
-    expect(sum).toEqual({ done: 8, failed: 0, cancelled: 0, aborted: false });
+    expect(sum).toEqual({ done: 8, failed: 0, cancelled: 0, aborted: false, stoppedBy: null });
     expect(events.map((e) => e.status)).toEqual(new Array(8).fill(['running', 'done']).flat());
     expect(events[3].image).toBe('img2');
   });
@@ -123,7 +123,7 @@ describe('runExperiment', () => {
       return calls;
     }, { signal: ac.signal, onCell: (e) => events.push(e) });
     expect(calls).toBe(3);
-    expect(sum).toEqual({ done: 3, failed: 0, cancelled: 5, aborted: true });
+    expect(sum).toEqual({ done: 3, failed: 0, cancelled: 5, aborted: true, stoppedBy: null });
     expect(events.filter((e) => e.status === 'cancelled').map((e) => e.index)).toEqual([3, 4, 5, 6, 7]);
   });
 
@@ -138,7 +138,7 @@ describe('runExperiment', () => {
       } else resolve(calls);
     }), { signal: ac.signal });
     expect(calls).toBe(2);
-    expect(sum).toEqual({ done: 1, failed: 0, cancelled: 7, aborted: true });
+    expect(sum).toEqual({ done: 1, failed: 0, cancelled: 7, aborted: true, stoppedBy: null });
   });
 
   it('a failing cell is reported with its error and the run goes on', async () => {
@@ -151,10 +151,25 @@ describe('runExperiment', () => {
       return calls;
     }, { onCell: (e) => events.push(e) });
     expect(calls).toBe(8);
-    expect(sum).toEqual({ done: 6, failed: 2, cancelled: 0, aborted: false });
+    expect(sum).toEqual({ done: 6, failed: 2, cancelled: 0, aborted: false, stoppedBy: null });
     const failed = events.filter((e) => e.status === 'failed');
     expect(failed.map((e) => e.cell.id)).toEqual(['baseline', 'L1@2']);
     expect((failed[1].error as Error).message).toBe('out of GPU memory');
+  });
+
+  it('an error every later cell would hit (stopOn) ends the run there: the rest are not tried', async () => {
+    const lost = Object.assign(new Error('device lost'), { code: 'device-lost' });
+    let calls = 0;
+    const events: CellEvent<number>[] = [];
+    const sum = await runExperiment(cells(), async () => {
+      calls++;
+      if (calls === 2) throw Object.assign(new Error('bad'), { code: 'invalid-settings' });
+      if (calls === 4) throw lost;
+      return calls;
+    }, { onCell: (e) => events.push(e), stopOn: (e) => (e as { code?: string }).code === 'device-lost' });
+    expect(calls).toBe(4);
+    expect(sum).toEqual({ done: 2, failed: 2, cancelled: 4, aborted: false, stoppedBy: lost });
+    expect(events.filter((e) => e.status === 'cancelled').map((e) => e.index)).toEqual([4, 5, 6, 7]);
   });
 
   it('a throwing listener does not stop the run', async () => {

@@ -195,9 +195,11 @@ export interface CellEvent<I> {
 export interface RunSummary {
   done: number;
   failed: number;
-  /** Cells not run because the run was cancelled (the running one included when it stopped). */
+  /** Cells not run because the run was cancelled or stopped (the running one included when it stopped). */
   cancelled: number;
   aborted: boolean;
+  /** The error that stopped the run (one that `stopOn` said every later cell would hit too), else null. */
+  stoppedBy: unknown;
 }
 
 export type GenerateFn<I> = (settings: GenerateSettings, signal: AbortSignal) => Promise<I>;
@@ -211,23 +213,28 @@ function isAbortError(e: unknown, signal: AbortSignal): boolean {
 
 /**
  * Runs the cells in order, one at a time. `onCell` hears every change (running → done/failed,
- * or cancelled). A failed cell does not stop the run. After `signal` aborts, no further cell
+ * or cancelled). A failed cell does not stop the run — unless `stopOn(error)` says the error
+ * will hit every later cell too (the GPU lost, the models released): then the rest are marked
+ * cancelled at once instead of failing one by one. After `signal` aborts, no further cell
  * starts; the running one ends as its generate call ends (rejecting → 'cancelled').
  */
 export async function runExperiment<I>(
   cells: readonly ExperimentCell[],
   generate: GenerateFn<I>,
-  o: { signal?: AbortSignal; onCell?: (e: CellEvent<I>) => void; now?: () => number } = {},
+  o: { signal?: AbortSignal; onCell?: (e: CellEvent<I>) => void; stopOn?: (error: unknown) => boolean; now?: () => number } = {},
 ): Promise<RunSummary> {
   const signal = o.signal ?? new AbortController().signal;
   const now = o.now ?? (() => (typeof performance !== 'undefined' ? performance.now() : Date.now()));
   const emit = (e: CellEvent<I>) => { try { o.onCell?.(e); } catch { /* a view's bug must not stop the run */ } };
-  const sum: RunSummary = { done: 0, failed: 0, cancelled: 0, aborted: false };
+  const sum: RunSummary = { done: 0, failed: 0, cancelled: 0, aborted: false, stoppedBy: null };
+  const skipFrom = (i: number) => {
+    for (let j = i; j < cells.length; j++) emit({ cell: cells[j], index: j, status: 'cancelled' });
+    sum.cancelled += cells.length - i;
+  };
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i];
     if (signal.aborted) {
-      for (let j = i; j < cells.length; j++) emit({ cell: cells[j], index: j, status: 'cancelled' });
-      sum.cancelled += cells.length - i;
+      skipFrom(i);
       sum.aborted = true;
       return sum;
     }
@@ -244,6 +251,13 @@ export async function runExperiment<I>(
       } else {
         sum.failed++;
         emit({ cell, index: i, status: 'failed', error, ms: now() - t0 });
+        let stop = false;
+        try { stop = !!o.stopOn?.(error); } catch { /* keep going */ }
+        if (stop) {
+          sum.stoppedBy = error;
+          skipFrom(i + 1);
+          return sum;
+        }
       }
     }
   }
