@@ -46,6 +46,7 @@ const gz = (path) => (existsSync(join(out, path)) ? gzipSync(readFileSync(join(o
 const kB = (n) => (n / 1000).toFixed(1);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+const breakdown = [];
 console.log('');
 console.log('lab'.padEnd(14), 'first-paint JS kB', ' lab JS kB', ' files', ' load→interactive ms', ' scroll→interactive ms');
 for (const [name, path] of LABS) {
@@ -54,6 +55,7 @@ for (const [name, path] of LABS) {
   let firstPaint = 0;
   let labBytes = 0;
   let labFiles = 0;
+  let labList = [];
   for (let run = 0; run < RUNS; run++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
@@ -82,6 +84,7 @@ for (const [name, path] of LABS) {
     const added = [...after].filter((p) => !before.has(p));
     labBytes = added.reduce((a, p) => a + gz(p), 0);
     labFiles = added.length;
+    labList = added.map((p) => [p.split('/').pop(), gz(p)]).sort((a, b) => b[1] - a[1]);
     await context.close();
   }
   console.log(
@@ -92,7 +95,11 @@ for (const [name, path] of LABS) {
     median(loadToReady).toFixed(0).padStart(20),
     median(scrollToReady).toFixed(0).padStart(22),
   );
+  breakdown.push([name, labList]);
 }
+console.log('');
+console.log('lab JS by file (gzipped kB, largest first; a chunk shared with another lab or page is counted for each):');
+for (const [name, files] of breakdown) console.log(`  ${name.padEnd(13)} ${files.map(([f, n]) => `${f} ${kB(n)}`).join(', ')}`);
 console.log('');
 console.log('load→interactive: from the page\'s load event to the lab being ready, scrolling to the lab right at load;');
 console.log('scroll→interactive: from the scroll to ready (fetch + parse + first computation). First-paint JS: all the page');
