@@ -137,12 +137,41 @@ test('mask painting: keyboard rectangle, pointer brush, eraser, clear; the mask 
   await page.mouse.move(box.x + box.width * 0.95, box.y + box.height / 2, { steps: 5 });
   await page.mouse.up();
   await expect(canvas).not.toHaveAttribute('aria-label', /50% painted/);
+  // the eraser along the same stroke takes exactly that back
+  await lab.locator('[data-live="mask"] input[type="radio"][value="0"]').check();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.95, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await expect(canvas).toHaveAttribute('aria-label', /50% painted/);
   // a bigger output keeps the regions in place
   await setState(lab, { width: 256, height: 128 });
   expect((await state(lab)).masks[name]).toMatch(/^32x16:/);
+  // the picture the exported workflow's LoadImageMask names, at the output size
+  const [download] = await Promise.all([page.waitForEvent('download'), lab.locator('[data-live="mask-save"]').click()]);
+  expect(download.suggestedFilename()).toBe(name);
+  const png = readFileSync(await download.path());
+  expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([256, 128]);
   await lab.locator('[data-live="mask-clear"]').click();
   await expect(canvas).toHaveAttribute('aria-label', /0% painted/);
   await axeClean(page);
+});
+
+test('image to image: init image and denoise in the state, VAEEncode in the exported workflow', async ({ page }) => {
+  const lab = await openLab(page);
+  await lab.locator('[data-live="img2img"]').check();
+  expect(await state(lab)).toMatchObject({ initImage: 'init.png', denoise: 0.6 });
+  await expect(lab.locator('[data-live="init-status"]')).toContainText('not loaded');
+  await lab.locator('[data-live="init-image"]').setInputFiles(PICTURE);
+  await expect(lab.locator('[data-live="init-status"]')).toContainText('3×2');
+  await lab.locator('[data-path="denoise"]').fill('0.5');
+  await lab.locator('[data-path="denoise"]').press('Tab');
+  expect(await state(lab)).toMatchObject({ initImage: 'opaque-3x2.png', denoise: 0.5 });
+  const json = await lab.evaluate((el) => (el as unknown as LabApi).exportJson().json);
+  expect(json).toContain('VAEEncode');
+  await axeClean(page);
+  await lab.locator('[data-live="img2img"]').uncheck();
+  expect(await state(lab)).toMatchObject({ initImage: null, denoise: 1 });
 });
 
 test('downloaded models: with an empty cache, a link to the downloads page and no request', async ({ page }) => {

@@ -31,7 +31,7 @@ export function createImg2imgSection(ctx: PanelCtx): Section {
       const file = input.files?.[0];
       const cur = ctx.state().initImage;
       if (!file || !cur) return;
-      void ctx.pickPicture(file, 'initImage', ctx.pictures.has(cur) ? undefined : cur).then((name) => {
+      void ctx.pickPicture(file, 'initImage', cur).then((name) => {
         if (name) ctx.update({ ...ctx.state(), initImage: name });
       });
     });

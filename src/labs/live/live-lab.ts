@@ -21,7 +21,7 @@ import { STRINGS } from './strings';
 import { decideCapability, defaultMemoryBudget, formatGB, GALLERY_FALLBACK, probeWebGpu, type Capability } from '../../lib/live/capability';
 import {
   addHistory, clearHistory, errorTargets, fromBridge, getAt, imageNames, readHistory, sanitizeLiveState, setAt, SIZES, toBridge, toGenerate,
-  defaultLiveState, uniqueName, type HistoryEntry, type LiveState,
+  defaultLiveState, cleanName, isPlaceholderName, uniqueName, type HistoryEntry, type LiveState,
 } from '../../lib/live/panel';
 import { panelAssets, resolveAdapterModel, type LoadedAdapterFile, type Picture } from '../../lib/live/assets';
 import { slowGpuReason, withFastPath } from '../../lib/live/fastPath';
@@ -123,7 +123,7 @@ class LiveLab extends LabBase<LiveState> {
       state: () => this.state,
       update: (next) => { this.touched = true; this.update(next); },
       pictures: this.pictures,
-      pickPicture: (file, errorFor, keepName) => this.pickPicture(file, errorFor, keepName),
+      pickPicture: (file, errorFor, current) => this.pickPicture(file, errorFor, current),
       loadedAdapters: () => this.loaded?.adapters ?? [],
       reducedMotion: () => this.reducedMotion,
     };
@@ -227,13 +227,16 @@ class LiveLab extends LabBase<LiveState> {
     this.render();
   }
 
-  /** Decodes a picture and keeps it by name: `keepName` (a name the settings already use), else the file's name made unique. */
-  private async pickPicture(file: File, errorFor: string, keepName?: string): Promise<string | null> {
+  /** See PanelCtx.pickPicture. */
+  private async pickPicture(file: File, errorFor: string, current: string | null): Promise<string | null> {
     const box = this.errorBox(errorFor);
     box?.replaceChildren();
     try {
       const img = await decodeImageFile(file);
-      const name = keepName ?? uniqueName(file.name || 'image.png', imageNames(this.state));
+      const taken = imageNames(this.state);
+      if (current) taken.delete(current);
+      const waiting = current !== null && !this.pictures.has(current) && !isPlaceholderName(current);
+      const name = waiting ? current : uniqueName(cleanName(file.name, 'image.png'), taken);
       this.pictures.set(name, { rgba: img.rgba, rgb: img.rgb });
       return name;
     } catch (e) {

@@ -10,7 +10,7 @@ import { featureMapSize, maskSizeFor } from '../../lib/ipadapter/attentionMask';
 import { maskFor } from '../../lib/live/assets';
 import { decodeMask, emptyGrid, encodeMask, gridFromValues, gridSizeFor, paintLine, paintRect, painted, type MaskGrid } from '../../lib/live/maskGrid';
 import { imageNames, setAt, uniqueName, type LiveState } from '../../lib/live/panel';
-import { button, checkbox, errorLine, field, numberInput, themeColor, type PanelCtx } from './ui';
+import { button, checkbox, errorLine, field, themeColor, type PanelCtx } from './ui';
 
 /** The grid sizes the UNet's layers resize the mask to (ComfyUI's rule), finest first. */
 export function layerGridSizes(width: number, height: number): string {
@@ -129,11 +129,38 @@ export function createMaskEditor(ctx: PanelCtx, ai: number): { el: HTMLElement; 
       h('div', { class: 'live-row' }, tools, h('div', { class: 'live-f' }, h('label', { for: sizeId }, t.maskSize), size),
         button(t.maskClear, `${path}.clear`, () => { const g = current(); if (g) commit(emptyGrid(g.width, g.height)); }, { 'data-live': 'mask-clear' }),
         button(t.maskFill, `${path}.fill`, () => { const g = current(); if (g) commit(emptyGrid(g.width, g.height, 1)); })),
+      h('div', { class: 'live-row' }, button(fill(t.maskSave, { name: mask0.image }), `${path}.save`, () => saveMask(), { 'data-live': 'mask-save' }), h('span', { class: 'live-muted' }, t.maskSaveHelp)),
       h('fieldset', { class: 'live-sub' }, h('legend', {}, t.maskRect), h('div', { class: 'live-grid live-grid-tight' }, ...rectInputs.map((r) => r.el)),
         h('div', { class: 'live-row' },
           button(t.maskRectPaint, `${path}.rect.paint`, () => applyRect(1), { 'data-live': 'mask-rect-paint' }),
           button(t.maskRectErase, `${path}.rect.erase`, () => applyRect(0)))),
     );
+    /** The mask as ComfyUI reads it: a white-on-black PNG at the output size, under the name the workflow uses. */
+    const saveMask = () => {
+      const g = current();
+      const s = ctx.state();
+      const name = s.adapters[ai]?.attnMask?.image;
+      if (!g || !name) return;
+      const small = document.createElement('canvas');
+      small.width = g.width; small.height = g.height;
+      const px = new ImageData(g.width, g.height);
+      for (let i = 0; i < g.data.length; i++) { const v = g.data[i] ? 255 : 0; px.data.set([v, v, v, 255], i * 4); }
+      small.getContext('2d')!.putImageData(px, 0, 0);
+      const out = document.createElement('canvas');
+      out.width = Math.max(1, s.width); out.height = Math.max(1, s.height);
+      const c = out.getContext('2d')!;
+      c.imageSmoothingEnabled = false;
+      c.drawImage(small, 0, 0, out.width, out.height);
+      out.toBlob((blob) => {
+        if (!blob) return;
+        const url = URL.createObjectURL(blob);
+        const a = h('a', { href: url, download: name });
+        document.body.append(a);
+        a.click();
+        a.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      }, 'image/png');
+    };
     draw = (s) => {
       const name = s.adapters[ai]?.attnMask?.image;
       const code = name ? s.masks[name] : undefined;
@@ -153,7 +180,7 @@ export function createMaskEditor(ctx: PanelCtx, ai: number): { el: HTMLElement; 
     const input = h('input', { type: 'file', id, accept: 'image/*', 'data-focus': `${path}.file` });
     input.addEventListener('change', () => {
       const file = input.files?.[0];
-      if (file) void ctx.pickPicture(file, path, mask0.image).then(() => ctx.update(ctx.state()));
+      if (file) void ctx.pickPicture(file, path, mask0.image).then((name) => { if (name) ctx.update(setAt(ctx.state(), `${path}.image`, name)); });
     });
     const status = h('p', { class: 'live-muted', 'data-mask-status': '' });
     parts.push(

@@ -82,9 +82,7 @@ export function createAdaptersSection(ctx: PanelCtx): Section {
       const file = input.files?.[0];
       if (!file) return;
       void (async () => {
-        const s = ctx.state();
-        const shared = s.adapters.flatMap((x) => x.images).filter((x) => x.name === img.name).length > 1;
-        const name = await ctx.pickPicture(file, path, shared && !ctx.pictures.has(img.name) ? img.name : undefined);
+        const name = await ctx.pickPicture(file, path, img.name);
         if (!name) return;
         let next = setAt(ctx.state(), `${path}.name`, name);
         const neg = next.adapters[ai].negative;
@@ -145,7 +143,7 @@ export function createAdaptersSection(ctx: PanelCtx): Section {
       input.addEventListener('change', () => {
         const file = input.files?.[0];
         if (!file) return;
-        void ctx.pickPicture(file, path, ctx.pictures.has(negName) ? undefined : negName).then((name) => { if (name) patch(`${path}.image.name`, name); });
+        void ctx.pickPicture(file, path, negName).then((name) => { if (name) patch(`${path}.image.name`, name); });
       });
       parts.push(h('div', { class: 'live-f' }, h('label', { for: id }, t.negPick), input), h('p', { class: 'live-muted', 'data-ref-status': `${path}.image` }));
     } else if (choice === 'noise') {

@@ -24,8 +24,13 @@ export interface PanelCtx {
   update(next: LiveState): void;
   /** Pictures by LoadImage name (references, mask pictures, init image). */
   pictures: Map<string, Picture>;
-  /** Decodes a picked picture and stores it under a name no other slot uses (returns it), or shows the error under `errorFor` and returns null. */
-  pickPicture(file: File, errorFor: string, keepName?: string): Promise<string | null>;
+  /**
+   * Decodes a picture picked for the slot now named `current` and stores it (returns the name it
+   * got), or shows the error under `errorFor` and returns null. A slot waiting for a picture the
+   * settings name (an imported workflow's) keeps that name; otherwise the file's own name, made
+   * unique among the other slots'.
+   */
+  pickPicture(file: File, errorFor: string, current: string | null): Promise<string | null>;
   /** The IP-Adapter files loaded now (in load order). */
   loadedAdapters(): readonly LoadedAdapterFile[];
   reducedMotion(): boolean;

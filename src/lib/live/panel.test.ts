@@ -4,7 +4,7 @@ import { HAVE_WORKFLOWS, REAL, loadText } from '../comfy/workflows.testutil';
 import { validateSettings } from '../pipeline/settings';
 import {
   addHistory, bridgePath, defaultLiveState, errorTargets, fromBridge, fromLegacyState, getAt, HISTORY_KEY, LEGACY_HISTORY_KEY,
-  newAdapter, readHistory, sanitizeLiveState, setAt, toBridge, toGenerate, uniqueName, type LiveState,
+  isPlaceholderName, newAdapter, readHistory, sanitizeLiveState, setAt, toBridge, toGenerate, uniqueName, type LiveState,
 } from './panel';
 import { panelAssets, type Picture } from './assets';
 import { emptyGrid, encodeMask, decodeMask, paintRect } from './maskGrid';
@@ -167,6 +167,8 @@ describe('paths', () => {
     expect(uniqueName('a.png', new Set(['a.png', 'a (2).png']))).toBe('a (3).png');
     expect(uniqueName('x', new Set(['x']))).toBe('x (2)');
     expect(newAdapter(defaultLiveState()).images[0].name).toBe('reference (2).png');
+    expect(['reference.png', 'init (3).png', 'negative.png', 'painted-mask (2).png'].every(isPlaceholderName)).toBe(true);
+    expect(['warrior_woman.png', 'init.jpg', 'my reference.png'].some(isPlaceholderName)).toBe(false);
   });
 });
 

@@ -280,6 +280,9 @@ export function uniqueName(name: string, taken: ReadonlySet<string>): string {
   }
 }
 
+/** The names the panel gives empty slots ("reference.png", "init (2).png", …): a picked file brings its own name. */
+export const isPlaceholderName = (name: string) => /^(reference|init|negative|painted-mask)( \(\d+\))?\.png$/.test(name);
+
 /** Every image name the state uses (references, negative images, mask pictures, the init image). */
 export function imageNames(s: ComfyBridgeSettings): Set<string> {
   const out = new Set<string>();
