@@ -35,3 +35,24 @@ export function tokenMap(maps: Float32Array, token: number, h: number, w: number
   if (!Number.isInteger(token) || token < 0 || (token + 1) * n > maps.length) throw new RangeError(`token ${token} is outside 0..${maps.length / n - 1}`);
   return maps.subarray(token * n, (token + 1) * n);
 }
+
+/**
+ * One row of a probe output [B, heads, S, T] averaged over heads, token-major [T, S]:
+ * out[k·S + p] = mean over heads of probs[row, head, p, k].
+ */
+export function headMeanTokenMajor(probs: Float32Array, dims: readonly number[], row: number): Float32Array {
+  const [B, heads, S, T] = dims;
+  if (dims.length !== 4 || !(row >= 0 && row < B) || probs.length !== B * heads * S * T) {
+    throw new RangeError(`a probe must be [batch, heads, positions, tokens] with row < batch (got dims ${dims.join('×')}, row ${row}).`);
+  }
+  const out = new Float32Array(T * S);
+  const inv = 1 / heads;
+  for (let hd = 0; hd < heads; hd++) {
+    const base = (row * heads + hd) * S * T;
+    for (let p = 0; p < S; p++) {
+      const at = base + p * T;
+      for (let k = 0; k < T; k++) out[k * S + p] += probs[at + k] * inv;
+    }
+  }
+  return out;
+}

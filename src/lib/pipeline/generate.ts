@@ -11,7 +11,8 @@
  * Everything outside the networks is plain TypeScript on Float32Arrays; its cost per step is
  * measured by bench/pipeline.bench.ts.
  */
-import { unetCrossAttentionLayers, type UnetConfig } from '../models/unet';
+import { tokensAtLevel, unetCrossAttentionLayers, type UnetConfig } from '../models/unet';
+import { headMeanTokenMajor, type AttentionMaps } from './attentionMaps';
 import { createScheduler, type SchedulerConfig } from '../schedulers';
 import { assignBranches, branchModels, type BranchNeed } from './branches';
 import { scaleFeeds, sampleFeed, staticFeeds, timeFeed, type FeedContext, type Row } from './feeds';
@@ -88,6 +89,8 @@ export interface GenerateResult {
   timesteps: number[];
   /** Per adapter, per step that ran: whether the image branch was on. */
   adapterActive: boolean[][];
+  /** With settings.attention: one entry per requested layer (attentionMaps.ts). */
+  attention?: AttentionMaps[];
   notices: SettingsIssue[];
   promptDiagnostics: PromptDiagnostic[];
   timings: { conditioningMs: number; stepMs: number[]; decodeMs: number; totalMs: number };
@@ -221,6 +224,10 @@ export async function generate(r: PipelineRunners, m: PipelineModelInfo, setting
   const scaleCache = new Map<string, (BranchScales | null)[]>();
   const runSteps = s.steps - start;
 
+  // ---- attention maps: which call, row and outputs to record
+  const probe = s.attention && attentionPlan(s.attention, r, m.unet, graphBranches, { calls, runSteps, start, h, w });
+  let attention: AttentionMaps[] | undefined;
+
   for (let k = start; k < s.steps; k++) {
     const ts = now();
     await yieldTask();
@@ -242,7 +249,12 @@ export async function generate(r: PipelineRunners, m: PipelineModelInfo, setting
       for (const [ci, rows] of calls.entries()) {
         const sample = sampleFeed(modelInput, rows, shape, sampleBufs[ci]);
         sampleBufs[ci] = sample.data;
-        outs.push(await r.unet.run({ ...fixed[ci], ...scales, sample, time_proj: timeFeed(t, rows.length, m.unet) }));
+        const feeds = { ...fixed[ci], ...scales, sample, time_proj: timeFeed(t, rows.length, m.unet) };
+        if (probe && k === probe.step && ci === probe.call) {
+          const res = await r.unet.runWithProbes!(feeds, probe.outputs);
+          attention = probe.reduce(res.probes, k - start);
+          outs.push(res.eps);
+        } else outs.push(await r.unet.run(feeds));
       }
     })();
     // A stochastic scheduler's fresh noise (Philox, ~0.5 ms at 64×64 on a slow CPU) is drawn
@@ -283,8 +295,46 @@ export async function generate(r: PipelineRunners, m: PipelineModelInfo, setting
     images: out, width: W, height: H, batch: n, latents,
     latentsPerStep: s.keepLatents ? latentsPerStep : undefined,
     timesteps: Array.from(scheduler.timesteps.slice(start)),
-    adapterActive, notices: v.notices,
+    adapterActive, notices: v.notices, attention,
     promptDiagnostics: [...cond.diagnostics, ...(uncond?.diagnostics ?? [])],
     timings: { conditioningMs, stepMs, decodeMs, totalMs: now() - t0 },
+  };
+}
+
+/**
+ * Where the attention maps come from: the conditional row of image 0 (its call and row in the
+ * call), the probe outputs to fetch, and how to reduce them (attentionMaps.ts).
+ */
+function attentionPlan(
+  req: NonNullable<GenerateSettings['attention']>, r: PipelineRunners, config: UnetConfig, graphBranches: (BranchNeed | null)[],
+  o: { calls: Row[][]; runSteps: number; start: number; h: number; w: number },
+) {
+  const missing = req.layers.filter((t) => !r.unet.probeLayers?.includes(t));
+  if (!r.unet.runWithProbes || missing.length) {
+    throw new PipelineError('missing-model', `Attention maps of layers [${missing.join(', ')}] need a UNet built with probe outputs for them (the worker builds one when it can read the weights again; else load with options.probeLayers).`);
+  }
+  const step = req.step ?? o.runSteps - 1;
+  if (step >= o.runSteps) throw new PipelineError('invalid-settings', `attention.step ${step} is past the ${o.runSteps} steps that run (image-to-image runs fewer).`);
+  const call = o.calls.findIndex((rows) => rows.some((x) => !x.uncond && x.image === 0));
+  const row = o.calls[call].findIndex((x) => !x.uncond && x.image === 0);
+  const layers = unetCrossAttentionLayers(config);
+  const branches = graphBranches.flatMap((need, g) => (need ? [{ g, adapter: need.adapter }] : []));
+  const outputs = req.layers.flatMap((t) => [`attn_text_${t}`, ...branches.map((b) => `attn_ip_${b.g}_${t}`)]);
+  return {
+    step: o.start + step, call, outputs,
+    reduce(probes: Record<string, Tensor32>, ranStep: number): AttentionMaps[] {
+      return req.layers.map((t) => {
+        const text = probes[`attn_text_${t}`];
+        const grid = tokensAtLevel(o.h, o.w, layers[t].level);
+        return {
+          layer: t, step: ranStep, h: grid.h, w: grid.w,
+          text: headMeanTokenMajor(text.data, text.dims, row), textTokens: text.dims[3],
+          image: branches.map((b) => {
+            const p = probes[`attn_ip_${b.g}_${t}`];
+            return { adapter: b.adapter, tokens: p.dims[3], maps: headMeanTokenMajor(p.data, p.dims, row) };
+          }),
+        };
+      });
+    },
   };
 }

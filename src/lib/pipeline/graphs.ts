@@ -57,13 +57,15 @@ export interface GraphOptions {
   vaeEncoder?: boolean;
   /** Build the text encoder (false when prompts come as embeddings). Default: when weights are given. */
   text?: boolean;
+  /** Cross-attention layers whose attention probabilities the UNet also outputs (attention maps). */
+  probeLayers?: number[];
 }
 
 export interface PipelineGraphs {
   text?: Graph;
   image?: { graph: Graph; size: number };
   projectors: { graph: Graph; input: 'image_embeds' | 'image_hidden_states' }[];
-  unet: { graph: Graph; branchModels: number[] };
+  unet: { graph: Graph; branchModels: number[]; probeLayers?: number[] };
   vaeDecoder: Graph;
   vaeEncoder?: Graph;
   floatType: 'float32' | 'float16';
@@ -71,10 +73,10 @@ export interface PipelineGraphs {
 
 export const defaultBranchModels = (adapters: number): number[] => Array.from({ length: adapters * 2 }, (_, i) => Math.floor(i / 2));
 
-export function buildUnetGraph(w: PipelineWeights, c: PipelineConfigs, branchModels: number[], floatType: 'float32' | 'float16' = 'float32'): Graph {
+export function buildUnetGraph(w: PipelineWeights, c: PipelineConfigs, branchModels: number[], floatType: 'float32' | 'float16' = 'float32', probeLayers?: number[]): Graph {
   for (const m of branchModels) if (!w.adapters[m]) throw new Error(`UNet branch for adapter file ${m}, but only ${w.adapters.length} are loaded.`);
   return buildUnet(c.unet, w.unet, {
-    floatType, embedsScaling: true,
+    floatType, embedsScaling: true, probeLayers,
     adapters: branchModels.map((m) => ({ weights: w.adapters[m], mask: true })),
   });
 }
@@ -97,7 +99,11 @@ export function buildPipelineGraphs(w: PipelineWeights, c: PipelineConfigs, o: G
     text: withText ? buildClipTextEncoder(c.text!, w.text!, { floatType }) : undefined,
     image,
     projectors,
-    unet: { graph: buildUnetGraph(w, c, o.branchModels ?? defaultBranchModels(w.adapters.length), floatType), branchModels: o.branchModels ?? defaultBranchModels(w.adapters.length) },
+    unet: {
+      graph: buildUnetGraph(w, c, o.branchModels ?? defaultBranchModels(w.adapters.length), floatType, o.probeLayers),
+      branchModels: o.branchModels ?? defaultBranchModels(w.adapters.length),
+      probeLayers: o.probeLayers,
+    },
     vaeDecoder: buildVaeDecoder(c.vae, w.vae, { floatType, postprocess: true }),
     vaeEncoder: o.vaeEncoder === false ? undefined : buildVaeEncoder(c.vae, w.vae, { floatType }),
     floatType,
@@ -149,7 +155,7 @@ export async function createPipelineSessions(
     textHalf: half,
     image: g.image && { session: made.get('image encoder')!, size: g.image.size, half },
     projectors: g.projectors.map((p, i) => ({ session: made.get(`projector ${i}`)!, input: p.input, half })),
-    unet: { session: made.get('unet')!, branchModels: g.unet.branchModels, staticShape: unetShape },
+    unet: { session: made.get('unet')!, branchModels: g.unet.branchModels, staticShape: unetShape, probeLayers: g.unet.probeLayers },
     vaeDecoder: made.get('vae decoder')!,
     vaeEncoder: made.get('vae encoder'),
   };

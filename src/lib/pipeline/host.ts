@@ -26,7 +26,7 @@ import { ldmStructure, ldmWeights } from '../weights/ldmKeyMap';
 import { parseSafetensorsHeader } from '../weights/safetensors';
 import { Weights, type WeightFile } from '../weights/weights';
 import { assignBranches, branchModels as needModels } from './branches';
-import { branchNeeds, generate, PipelineError, type PipelineModelInfo } from './generate';
+import { branchNeeds, generate, layerInfo, PipelineError, type PipelineModelInfo } from './generate';
 import { buildPipelineGraphs, buildUnetGraph, createPipelineSessions, defaultBranchModels, type PipelineConfigs, type PipelineWeights } from './graphs';
 import { transferables, type ErrorCode, type LoadedInfo, type LoadOptions, type ModelFile, type ModelFiles, type Reply, type Request } from './protocol';
 import { ortRunners, releaseSessions, type PipelineRunners, type PipelineSessions } from './runners';
@@ -186,7 +186,7 @@ export function createPipelineHost(env: HostEnv) {
     const branchModels = o.branchModels ?? defaultBranchModels(adapters.length);
     const vaeScale = 2 ** (configs.vae.block_out_channels.length - 1);
     const shape = o.shape ? resolveShape(o.shape, vaeScale) : null;
-    const graphs = buildPipelineGraphs(weights, configs, { floatType, branchModels, vaeEncoder: o.img2img === true });
+    const graphs = buildPipelineGraphs(weights, configs, { floatType, branchModels, vaeEncoder: o.img2img === true, probeLayers: o.probeLayers?.length ? [...o.probeLayers] : undefined });
     const sessionOptions: Ort.InferenceSession.SessionOptions = {
       executionProviders: [provider],
       ...(o.verbose ? { logSeverityLevel: 0 as const, logVerbosityLevel: 0 } : {}),
@@ -238,16 +238,25 @@ export function createPipelineHost(env: HostEnv) {
     return createSession(ort, graph, files, Object.keys(dims).length ? { ...l.sessionOptions, freeDimensionOverrides: dims } : l.sessionOptions);
   };
 
-  /** Rebuilds the UNet when the loaded one cannot host the setup's branches. */
-  async function fitUnet(l: Loaded, models: number[]): Promise<void> {
-    if (assignBranches(models.map((model, adapter) => ({ adapter, model, swapped: false })), l.sessions.unet.branchModels)) return;
-    const graph = buildUnetGraph(l.weights, l.configs, models, l.info.floatType);
+  /**
+   * Rebuilds the UNet when the loaded one cannot host the setup's branches (`models`), or lacks
+   * the probe outputs of the attention maps asked for (`probes`).
+   */
+  async function fitUnet(l: Loaded, models: number[] | null, probes: number[]): Promise<void> {
+    const u = l.sessions.unet;
+    const branchesOk = !models || assignBranches(models.map((model, adapter) => ({ adapter, model, swapped: false })), u.branchModels) !== null;
+    const probesOk = probes.every((t) => u.probeLayers?.includes(t));
+    if (branchesOk && probesOk) return;
+    const branchModels = branchesOk ? u.branchModels : models!;
+    const probeLayers = probesOk ? u.probeLayers : [...new Set([...(u.probeLayers ?? []), ...probes])].sort((a, b) => a - b);
+    const graph = buildUnetGraph(l.weights, l.configs, branchModels, l.info.floatType, probeLayers);
     const files = await bytesFor(l, [graph]);
-    if (!files) throw new PipelineError('unet-branches', `This setup needs UNet image branches for adapter files [${models.join(', ')}]; the loaded UNet has [${l.sessions.unet.branchModels.join(', ')}] and its weights were not kept. Load again with options.branchModels = [${models.join(', ')}] (or retainWeights: true).`);
-    await l.sessions.unet.session.release();
+    if (!files && !branchesOk) throw new PipelineError('unet-branches', `This setup needs UNet image branches for adapter files [${models!.join(', ')}]; the loaded UNet has [${u.branchModels.join(', ')}] and its weights were not kept. Load again with options.branchModels = [${models!.join(', ')}] (or retainWeights: true).`);
+    if (!files) throw new PipelineError('missing-model', `Attention maps of layers [${probes.join(', ')}] need a UNet built with their probe outputs, and the weights were released: load again with options.probeLayers = [${probes.join(', ')}] (or give the files as Blob/File, or retainWeights: true).`);
+    await u.session.release();
     const dims = dimOverrides('unet', graph, l.shape, l.model.vaeScale);
-    l.sessions.unet = { session: await sessionFor(l, 'unet', graph, files), branchModels: models, staticShape: staticUnetShape(dims) };
-    l.info.branchModels = models;
+    l.sessions.unet = { session: await sessionFor(l, 'unet', graph, files), branchModels, staticShape: staticUnetShape(dims), probeLayers };
+    l.info.branchModels = branchModels;
   }
 
   /** New UNet and VAE sessions when static-shape sessions do not fit this generation's size/batch. */
@@ -263,7 +272,7 @@ export function createPipelineHost(env: HostEnv) {
     }
     const f = l.info.floatType;
     const graphs = {
-      unet: buildUnetGraph(l.weights, l.configs, l.sessions.unet.branchModels, f),
+      unet: buildUnetGraph(l.weights, l.configs, l.sessions.unet.branchModels, f, l.sessions.unet.probeLayers),
       vaeDecoder: buildVaeDecoder(l.configs.vae, l.weights.vae, { floatType: f, postprocess: true }),
       vaeEncoder: l.sessions.vaeEncoder && buildVaeEncoder(l.configs.vae, l.weights.vae, { floatType: f }),
     };
@@ -275,7 +284,7 @@ export function createPipelineHost(env: HostEnv) {
     await Promise.all([l.sessions.unet.session, l.sessions.vaeDecoder, l.sessions.vaeEncoder].map((x) => x?.release().catch(() => undefined)));
     try {
       const dims = dimOverrides('unet', graphs.unet, want, l.model.vaeScale);
-      l.sessions.unet = { session: await sessionFor(l, 'unet', graphs.unet, files, want), branchModels: l.sessions.unet.branchModels, staticShape: staticUnetShape(dims) };
+      l.sessions.unet = { session: await sessionFor(l, 'unet', graphs.unet, files, want), branchModels: l.sessions.unet.branchModels, staticShape: staticUnetShape(dims), probeLayers: l.sessions.unet.probeLayers };
       l.sessions.vaeDecoder = await sessionFor(l, 'vaeDecoder', graphs.vaeDecoder, files, want);
       l.sessions.vaeEncoder = graphs.vaeEncoder && await sessionFor(l, 'vaeEncoder', graphs.vaeEncoder, files, want);
     } catch (e) {
@@ -333,7 +342,10 @@ export function createPipelineHost(env: HostEnv) {
     const l = loaded!;
     let needs: ReturnType<typeof branchNeeds> | null = null;
     try { needs = branchNeeds(settings, l.model.unet); } catch { /* invalid settings: generate() reports them */ }
-    if (needs && needs.every((n) => n.model < l.sessions.projectors.length)) await fitUnet(l, needModels(needs));
+    // valid layers only: generate() reports the others as invalid settings
+    const L = layerInfo(l.model.unet).length;
+    const probes = Array.isArray(settings.attention?.layers) ? settings.attention.layers.filter((t) => Number.isInteger(t) && t >= 0 && t < L) : [];
+    await fitUnet(l, needs && needs.every((n) => n.model < l.sessions.projectors.length) ? needModels(needs) : null, probes);
     await fitShape(l, settings);
     await fitVaeEncoder(l, settings);
     const runners = ortRunners(ort, l.sessions);

@@ -90,6 +90,12 @@ export interface LoadOptions {
    * else that generation is answered 'missing-model'.
    */
   img2img?: boolean;
+  /**
+   * Cross-attention layers (ComfyUI numbering) whose attention maps the UNet outputs from the
+   * start. Default none: a generation asking for maps (settings.attention) makes such a UNet
+   * itself when the weights can be read again (Blob/File or retainWeights).
+   */
+  probeLayers?: number[];
   /** How LoRAs are applied: merged into the weights (default; plain-model speed) or as a low-rank side branch. */
   loraMode?: 'merge' | 'side';
   /** ORT verbose logging (logSeverityLevel 0): the console shows where each node runs. */
@@ -163,7 +169,10 @@ export type ReplyOf<T extends Reply['type']> = Extract<Reply, { type: T }>;
 
 /** Big buffers of a reply, to transfer instead of copy. */
 export function transferables(r: Reply): Transferable[] {
-  if (r.type === 'result') return [r.images.buffer, r.latents.buffer] as Transferable[];
+  if (r.type === 'result') {
+    const maps = (r.attention ?? []).flatMap((a) => [a.text.buffer, ...a.image.map((i) => i.maps.buffer)]);
+    return [r.images.buffer, r.latents.buffer, ...maps] as Transferable[];
+  }
   if (r.type === 'progress') return r.previews.map((p) => p.rgba.buffer as Transferable);
   return [];
 }

@@ -44,6 +44,10 @@ export interface UnetRunner {
   readonly branchModels: readonly number[];
   /** feeds → out_sample (ε), flattened [batch, 4, h, w]. */
   run(feeds: Record<string, Tensor32>): Promise<Float32Array>;
+  /** Cross-attention layers whose probabilities the graph outputs (`attn_text_{t}`, `attn_ip_{a}_{t}`). */
+  readonly probeLayers?: readonly number[];
+  /** run() plus the named probe outputs. */
+  runWithProbes?(feeds: Record<string, Tensor32>, probes: string[]): Promise<{ eps: Float32Array; probes: Record<string, Tensor32> }>;
 }
 
 export interface VaeDecoderRunner {
@@ -78,7 +82,7 @@ export interface PipelineSessions {
   /** CLIP vision graph; outputs `image_embeds` and/or `penultimate_hidden_states`. */
   image?: { session: Session; size: number; half?: boolean };
   projectors: { session: Session; input: 'image_embeds' | 'image_hidden_states'; half?: boolean }[];
-  unet: { session: Session; branchModels: number[]; staticShape?: { batch: number; height: number; width: number } };
+  unet: { session: Session; branchModels: number[]; staticShape?: { batch: number; height: number; width: number }; probeLayers?: number[] };
   /** Built with `postprocess: true` (output `decoded_postprocessed`). */
   vaeDecoder: Session;
   vaeEncoder?: Session;
@@ -167,10 +171,17 @@ export function ortRunners(ort: typeof Ort, s: PipelineSessions): PipelineRunner
     staticShape: s.unet.staticShape,
     inputNames: s.unet.session.inputNames,
     branchModels: s.unet.branchModels,
+    probeLayers: s.unet.probeLayers,
     async run(feeds) {
       const t: Record<string, Ort.Tensor> = {};
       for (const [k, v] of Object.entries(feeds)) t[k] = f32(ort, v);
       return (await runFloat(ort, s.unet.session, t, ['out_sample'])).out_sample.data;
+    },
+    async runWithProbes(feeds, probes) {
+      const t: Record<string, Ort.Tensor> = {};
+      for (const [k, v] of Object.entries(feeds)) t[k] = f32(ort, v);
+      const { out_sample: eps, ...rest } = await runFloat(ort, s.unet.session, t, ['out_sample', ...probes]);
+      return { eps: eps.data, probes: rest };
     },
   };
   const vaeDecoder: VaeDecoderRunner = {

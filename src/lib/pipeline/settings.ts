@@ -16,6 +16,7 @@ import { WEIGHT_TYPES, isWeightType, type WeightType } from '../ipadapter/weight
 import { SCHEDULER_NAMES, isSchedulerName, type SchedulerName } from '../schedulers';
 import { layerWeightsIssues, type LayerInfo } from './layerScales';
 import { isRawReference, rawReferenceIssue, type ReferenceImage } from './references';
+import type { AttentionMapRequest } from './attentionMaps';
 
 /** Pixels ready for the CLIP image encoder: CHW [3, size, size], normalised (CLIPImageProcessor's output). */
 export interface ClipPixels {
@@ -127,6 +128,11 @@ export interface GenerateSettings {
   initialNoise?: Float32Array;
   /** Also return the latents after every step (tests, figures). */
   keepLatents?: boolean;
+  /**
+   * Record attention maps of these cross-attention layers at one step (attentionMaps.ts). The
+   * worker then runs a UNet built with probe outputs for those layers (more memory).
+   */
+  attention?: AttentionMapRequest;
 }
 
 export interface SettingsIssue {
@@ -185,6 +191,17 @@ export function validateSettings(s: GenerateSettings, ctx: ValidationContext = {
   if (!isNum(batch) || !Number.isInteger(batch) || batch < 1 || batch > MAX_BATCH) err('batchSize', 'bad-batch', `batchSize must be a whole number from 1 to ${MAX_BATCH} (got ${String(batch)}).`);
   if (s.cfgMode !== undefined && s.cfgMode !== 'batch' && s.cfgMode !== 'separate') err('cfgMode', 'bad-cfg-mode', `cfgMode must be "batch" or "separate" (got "${String(s.cfgMode)}").`);
   if (s.preview !== undefined && !['x0', 'latent', 'none'].includes(s.preview)) err('preview', 'bad-preview', `preview must be "x0", "latent" or "none" (got "${String(s.preview)}").`);
+  if (s.attention !== undefined) {
+    const L = ctx.layers?.length ?? 16;
+    const a = s.attention as Partial<AttentionMapRequest> | null;
+    const layers = a?.layers;
+    if (!Array.isArray(layers) || layers.length === 0 || layers.some((t) => !Number.isInteger(t) || t < 0 || t >= L) || new Set(layers).size !== layers.length) {
+      err('attention.layers', 'bad-attention-layers', `attention.layers must list different cross-attention layers from 0 to ${L - 1} (ComfyUI's numbering; got ${JSON.stringify(layers)}).`);
+    }
+    if (a?.step !== undefined && (!Number.isInteger(a.step) || a.step < 0 || (isNum(s.steps) && a.step >= s.steps))) {
+      err('attention.step', 'bad-attention-step', `attention.step must be a sampling step from 0 to ${isNum(s.steps) ? s.steps - 1 : 'steps − 1'} (0-based; default the last); got ${String(a.step)}.`);
+    }
+  }
 
   if (s.img2img !== undefined) {
     const { image, strength } = s.img2img;
