@@ -174,6 +174,37 @@ test('image to image: init image and denoise in the state, VAEEncode in the expo
   expect(await state(lab)).toMatchObject({ initImage: null, denoise: 1 });
 });
 
+test('LoRA files and the LCM fast path: a listed LoRA needs its file before loading; strengths; remove', async ({ page }) => {
+  const lab = await openLab(page);
+  // SwiftShader is a software GPU: the fast path is on, with the LCM-LoRA listed but no file yet
+  await expect(lab.locator('[data-live="fast-path"]')).toBeChecked();
+  await expect(lab.locator('[data-lora="lcm-lora-sdv1-5.safetensors"]')).toContainText('file not picked yet');
+  const file = (name: string, ...p: string[]) => ({ name, mimeType: 'application/octet-stream', buffer: readFileSync(fixture(...p)) });
+  await lab.locator('[data-live="model-files"]').setInputFiles([
+    file('unet.safetensors', 'unet', 'weights.safetensors'), file('vae.safetensors', 'vae', 'weights.safetensors'),
+    file('text_encoder.safetensors', 'clip_text', 'weights.safetensors'), file('image_encoder.safetensors', 'clip_vision', 'weights.safetensors'),
+    file('ip-adapter_sd15.safetensors', 'unet', 'ip-adapter_sd15.safetensors'),
+  ]);
+  await expect(lab.locator('[data-live="load-status"]')).toContainText('LoRA lcm-lora-sdv1-5.safetensors: pick its file');
+  await expect(lab.locator('[data-live="load"]')).toBeDisabled();
+  // an LCM-LoRA under its own name stands for the fast path's; another LoRA is added with strength 1
+  const bytes = { mimeType: 'application/octet-stream', buffer: Buffer.from('not parsed until loading') };
+  await lab.locator('[data-live="lora-files"]').setInputFiles([{ name: 'pytorch_lora_weights_lcm.safetensors', ...bytes }, { name: 'detail.safetensors', ...bytes }]);
+  expect((await state(lab)).loras).toEqual([
+    { name: 'pytorch_lora_weights_lcm.safetensors', strengthModel: 1, strengthClip: 1 },
+    { name: 'detail.safetensors', strengthModel: 1, strengthClip: 1 },
+  ]);
+  await expect(lab.locator('[data-lora="pytorch_lora_weights_lcm.safetensors"]')).toContainText('file ready');
+  await expect(lab.locator('[data-live="load"]')).toBeEnabled();
+  await lab.locator('[data-path="loras[1].strengthModel"]').fill('0.5');
+  await lab.locator('[data-path="loras[1].strengthModel"]').press('Tab');
+  expect((await state(lab)).loras[1].strengthModel).toBe(0.5);
+  await axeClean(page);
+  await lab.locator('[data-lora="detail.safetensors"] button').click();
+  await lab.locator('[data-live="fast-path"]').uncheck();
+  expect(await state(lab)).toMatchObject({ loras: [], scheduler: 'dpmpp_2m_karras', steps: 20, cfg: 7 });
+});
+
 test('downloaded models: with an empty cache, a link to the downloads page and no request', async ({ page }) => {
   const { foreign } = guardOrigins(page);
   const lab = await openLab(page);

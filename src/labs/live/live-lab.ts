@@ -23,7 +23,7 @@ import {
   addHistory, clearHistory, errorTargets, fromBridge, getAt, imageNames, readHistory, sanitizeLiveState, setAt, SIZES, toBridge, toGenerate,
   defaultLiveState, cleanName, isPlaceholderName, uniqueName, type HistoryEntry, type LiveState,
 } from '../../lib/live/panel';
-import { panelAssets, resolveAdapterModel, type LoadedAdapterFile, type Picture } from '../../lib/live/assets';
+import { branchModelsFor, panelAssets, resolveAdapterModel, type LoadedAdapterFile, type Picture } from '../../lib/live/assets';
 import { slowGpuReason, withFastPath } from '../../lib/live/fastPath';
 import { exportWorkflow, importWorkflow, type BridgeLora, type MappingIssue } from '../../lib/comfy';
 import { decodeImageFile } from '../../lib/image';
@@ -439,20 +439,6 @@ class LiveLab extends LabBase<LiveState> {
     this.client = null;
     this.loaded = null;
   }
-}
-
-/**
- * The UNet's image branches for this state: per loaded adapter file, as many as the adapters
- * using it need (precise weight types need two), at least two — so adding a regional adapter
- * later rarely needs a reload.
- */
-export function branchModelsFor(s: LiveState, files: readonly LoadedAdapterFile[]): number[] {
-  const need = files.map(() => 0);
-  for (const a of s.adapters) {
-    const i = resolveAdapterModel(a.model, files) ?? 0;
-    if (i < need.length) need[i] += /precise/.test(a.weightType) ? 2 : 1;
-  }
-  return need.flatMap((n, i) => new Array<number>(Math.max(2, n)).fill(i));
 }
 
 function thumbnail(src: HTMLCanvasElement): string {

@@ -90,3 +90,17 @@ export function panelAssets(state: LiveState, src: AssetSources): PipelineAssets
   if (loaded) assets.loraLoaded = (l) => loaded.some((x) => sameLora(x, l));
   return assets;
 }
+
+/**
+ * The UNet's image branches for this state: per loaded adapter file, as many as the adapters
+ * using it need (precise weight types need two), at least two — so adding a regional adapter
+ * later rarely needs a reload.
+ */
+export function branchModelsFor(s: LiveState, files: readonly LoadedAdapterFile[]): number[] {
+  const need = files.map(() => 0);
+  for (const a of s.adapters) {
+    const i = resolveAdapterModel(a.model, files) ?? 0;
+    if (i < need.length) need[i] += /precise/.test(a.weightType) ? 2 : 1;
+  }
+  return need.flatMap((n, i) => new Array<number>(Math.max(2, n)).fill(i));
+}
