@@ -101,8 +101,8 @@ export const formatGB = (bytes: number) => `${(bytes / GB).toFixed(bytes < GB ? 
 
 /** The text shown where the lab cannot run: no gallery of real renders exists yet. */
 export const GALLERY_FALLBACK: Bilingual = {
-  en: 'No gallery of real results exists yet: SD1.5 + IP-Adapter images for this course have not been rendered, and the course will not show made-up pictures in their place. Once the gallery script has run with the real weights, its images and their exact settings will appear here.',
-  zh: '目前还没有真实出图的图库：本课程还没有用 SD1.5 + IP-Adapter 真正渲染过示例图，我们也不会拿编造的图片充数。等图库脚本用真实权重跑过之后，图片和它们的完整参数会显示在这里。',
+  en: 'No gallery of real results exists yet: SD1.5 + IP-Adapter images for this course have not been rendered, and the course will not show made-up pictures in their place. Once the gallery script has run with the real weights, its images and their exact settings will appear on the gallery page, /en/lab/gallery/ (which lists what will be rendered until then).',
+  zh: '目前还没有真实出图的图库：本课程还没有用 SD1.5 + IP-Adapter 真正渲染过示例图，我们也不会拿编造的图片充数。等图库脚本用真实权重跑过之后，图片和它们的完整参数会显示在图库页面 /zh/lab/gallery/（在那之前，那里列出了将要渲染的参数）。',
 };
 
 function largestSide(limit: number, cfg: boolean, b: number): number {
