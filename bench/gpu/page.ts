@@ -214,7 +214,7 @@ export async function runBench(ort: typeof Ort, c: BenchConfig, log: (line: stri
   /** Issue #3: warm-up calls, then `unetRuns` timed calls of one UNet session. */
   const timeUnet = async (name: string, branches: number, s: Ort.InferenceSession, createMs: number, feeds: Record<string, Tensor32>) => {
     const runners = ortRunners(ort, { projectors: [], unet: { session: s, branchModels: [] }, vaeDecoder: s });
-    let out = new Float32Array(0);
+    let out: Float32Array = new Float32Array(0);
     const ms: number[] = [];
     const logFrom = consoleLines().length;
     for (let i = 0; i < c.unetWarmup + c.unetRuns; i++) {
