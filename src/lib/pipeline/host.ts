@@ -43,7 +43,7 @@ export interface HostEnv {
   ort: typeof Ort;
   post(reply: Reply, transfer: Transferable[]): void;
   /** The browser's WebGPU (navigator.gpu); undefined in Node. */
-  gpu?: { requestAdapter(): Promise<{ features: ReadonlySet<string>; info?: { vendor?: string; architecture?: string; description?: string } } | null> };
+  gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> };
   /** The page's origin: a `wasmPaths` load option must be on it (never a CDN). */
   origin?: string;
   /** The GPU device to watch (default: onnxruntime's, on WebGPU). Tests pass a stand-in. */
@@ -65,6 +65,14 @@ interface Loaded {
   blobs: Map<string, Blob>;
   shape: StaticShape | null;
   sessionOptions: Ort.InferenceSession.SessionOptions;
+}
+
+/** The bit of GPUAdapter the host uses. */
+interface GpuAdapterLike {
+  features: ReadonlySet<string>;
+  info?: { vendor?: string; architecture?: string; description?: string };
+  limits?: Record<string, number>;
+  requestDevice?(d: { requiredFeatures?: string[]; requiredLimits?: Record<string, number> }): Promise<WatchedDevice>;
 }
 
 /** The bit of GPUDevice the host watches. */
@@ -108,7 +116,31 @@ export function createPipelineHost(env: HostEnv) {
       return { provider: 'wasm', f16: false };
     }
     const i = adapter.info;
+    await ownDevice(adapter);
     return { provider: 'webgpu', f16: adapter.features.has('shader-f16'), device: [i?.vendor, i?.architecture, i?.description].filter(Boolean).join(' ') || undefined };
+  }
+
+  /**
+   * The worker makes the GPUDevice itself and hands it to onnxruntime (before its first session),
+   * so that it can watch the device's loss. Limits: the adapter's own (ORT asks for the large
+   * buffer and binding sizes too); features: those ORT uses when the adapter has them.
+   */
+  async function ownDevice(adapter: GpuAdapterLike): Promise<void> {
+    if (watched || env.device || !adapter.requestDevice) return;
+    const limits: Record<string, number> = {};
+    for (const k of ['maxBufferSize', 'maxStorageBufferBindingSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup',
+      'maxComputeWorkgroupSizeX', 'maxComputeWorkgroupSizeY', 'maxComputeWorkgroupSizeZ', 'maxComputeWorkgroupsPerDimension', 'maxStorageBuffersPerShaderStage']) {
+      const v = adapter.limits?.[k];
+      if (typeof v === 'number') limits[k] = v;
+    }
+    const features = ['shader-f16', 'subgroups', 'timestamp-query'].filter((f) => adapter.features.has(f));
+    try {
+      const device = await adapter.requestDevice({ requiredFeatures: features, requiredLimits: limits });
+      (ort.env.webgpu as unknown as { device: unknown }).device = device;
+      watch(device);
+    } catch {
+      // onnxruntime then makes its own device; its loss still shows in the errors it throws
+    }
   }
 
   async function load(id: number, files: ModelFiles, o: LoadOptions, j: Job): Promise<void> {
@@ -197,8 +229,7 @@ export function createPipelineHost(env: HostEnv) {
       dims: (net, graph) => dimOverrides(net, graph, shape, vaeScale),
     });
     if (!sessions) throw new PipelineError('cancelled', 'Loading was cancelled.');
-    // onnxruntime made its device with the first session; from now on its loss is reported
-    if (provider === 'webgpu' || env.device) await watchDevice();
+    await watchDevice();
     const keep = o.retainWeights === true;
     loaded = {
       sessions, weights, files: keep ? bytes : undefined, blobs, shape, configs, sessionOptions,
@@ -309,14 +340,15 @@ export function createPipelineHost(env: HostEnv) {
   let deviceLost: string | null = null;
   let outOfMemory = false;
 
+  /** Tests pass their stand-in device through env.device. */
   async function watchDevice(): Promise<void> {
-    let device: WatchedDevice | null;
-    try {
-      device = env.device ? await env.device() : await (ort.env.webgpu as unknown as { device: Promise<WatchedDevice> }).device;
-    } catch {
-      return;
-    }
-    if (!device || device === watched) return;
+    if (!env.device) return;
+    const device = await env.device().catch(() => null);
+    if (device) watch(device);
+  }
+
+  function watch(device: WatchedDevice): void {
+    if (device === watched) return;
     watched = device;
     device.addEventListener?.('uncapturederror', (e) => { if (e.error?.constructor?.name === 'GPUOutOfMemoryError') outOfMemory = true; });
     void device.lost.then((info) => {
