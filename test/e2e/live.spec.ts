@@ -112,6 +112,10 @@ test('layer weights: grid ↔ layer_weights text, the parser messages in both la
   lab = await openLab(page, URL_ZH);
   await setState(lab, { adapters: [{ images: [{ name: 'a.png' }], layerWeights: '3:x' }] });
   await expect(lab.locator('[data-live="layer-errors"] [data-code="bad-value"]')).toContainText('不是数字');
+  await expect(lab.locator('[data-live="adapters"] legend').first()).toHaveText('IP-Adapter');
+  await expect(lab.locator('[data-live="layers"] summary')).toHaveText('layer_weights（IPAdapter Mad Scientist 节点）');
+  await expect(lab.locator('[data-live="layers"]')).toContainText('SDXL 只有 11 个层号');
+  await axeClean(page);
 });
 
 test('mask painting: keyboard rectangle, pointer brush, eraser, clear; the mask follows the output size', async ({ page }) => {
