@@ -4,14 +4,16 @@
 //   node bench/gpu.mjs            auto: --full on a hardware adapter with shader-f16, else --tiny
 //   node bench/gpu.mjs --full     real SD1.5 sizes, fp16 (needs a GPU with shader-f16)
 //   node bench/gpu.mjs --tiny     the fixtures' tiny networks, same code path (SwiftShader: fp32)
-//   --runs N  --steps N  --chromium PATH  --port N   (bench/gpu/README.md: the GPU machine)
+//   --runs N  --steps N  --chromium PATH  --port N
+//   --pack DIR   the page, its bundle, onnxruntime's files and bench/gpu/run.py in one folder, for a
+//                machine with Python and Chromium but no Node (bench/gpu/README.md)
 //
 // Prints figures and asserts nothing about speed; exits 1 when a node ran off WebGPU or the
 // page failed, since such a figure would mean nothing.
 import { build } from 'esbuild';
 import { chromium } from '@playwright/test';
 import { createServer } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, normalize, resolve } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 
@@ -128,6 +130,19 @@ async function main() {
   const steps = Number(opt('--steps', 0)) || undefined;
   const js = await bundlePage();
 
+  if (flag('--pack')) {
+    const dir = resolve(opt('--pack'));
+    mkdirSync(join(dir, 'ort'), { recursive: true });
+    writeFileSync(join(dir, 'bench.js'), js);
+    for (const f of ['index.html', 'run.py']) copyFileSync(join(root, 'bench/gpu', f), join(dir, f));
+    for (const f of ['ort.webgpu.min.mjs', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm']) copyFileSync(join(ORT_DIST, f), join(dir, 'ort', f));
+    writeFileSync(join(dir, 'flags.json'), JSON.stringify({ base: BASE_FLAGS, gpu: GPU_FLAGS }));
+    writeFileSync(join(dir, 'config-full.json'), JSON.stringify({ config: fullConfig(runs, steps), label: label('full', false) }));
+    writeFileSync(join(dir, 'config-tiny.json'), JSON.stringify({ config: tinyConfig(runs, steps), label: 'tiny networks — a smoke run, not a GPU figure' }));
+    console.log(`Packed into ${dir}: python3 ${join(dir, 'run.py')} --full`);
+    return 0;
+  }
+
   const files = new Map([['/index.html', readFileSync(join(root, 'bench/gpu/index.html'), 'utf8')], ['/bench.js', js]]);
   const server = await serve(files);
   const url = `http://127.0.0.1:${server.address().port}/`;
@@ -144,7 +159,8 @@ async function main() {
   let page = await open();
   let probe = await page.evaluate(() => window.probe());
   if (!probe) {
-    // Some builds refuse WebGPU with the Vulkan flags on a machine without a GPU: retry without.
+    // Debian's Chromium offers no adapter with the Vulkan flags on a machine without a GPU: retry without.
+    console.log('No WebGPU adapter with the GPU flags; trying again without them.');
     await browser.close();
     browser = await chromium.launch({ executablePath, args: BASE_FLAGS });
     page = await open();

@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Drives the GPU bench page without Node: for a machine that has Python and a Chromium but no
+node_modules (the lent GPU machine, see README.md). Made by `node bench/gpu.mjs --pack DIR`, which
+writes this file beside the bundled page (index.html, bench.js, ort/, config-*.json, flags.json).
+
+    python3 DIR/run.py --full [--chromium PATH] [--timeout 540] [--log FILE]
+
+Serves DIR on 127.0.0.1, opens index.html?autorun in headless Chromium with the WebGPU flags; the
+page fetches /config.json, runs the bench and posts its report to /result, which is printed. The
+printed table is the page's own (formatReport), the same as bench/gpu.mjs prints. Standard
+library only."""
+import argparse, json, os, shutil, subprocess, sys, tempfile, threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    mode = ap.add_mutually_exclusive_group(required=True)
+    mode.add_argument('--full', action='store_true', help='real SD1.5 sizes, fp16 (needs shader-f16)')
+    mode.add_argument('--tiny', action='store_true', help='tiny networks (smoke test)')
+    ap.add_argument('--chromium', default=None)
+    ap.add_argument('--timeout', type=float, default=540)
+    ap.add_argument('--log', default=None, help="file for Chromium's own output")
+    ap.add_argument('--no-gpu-flags', action='store_true')
+    a = ap.parse_args()
+
+    chromium = a.chromium or next((p for p in [os.environ.get('CHROMIUM_PATH'), os.path.join(HERE, 'chromium', 'chrome-headless-shell'),
+                                               shutil.which('chromium'), shutil.which('chromium-headless-shell'), shutil.which('google-chrome')] if p and os.path.exists(p)), None)
+    if not chromium:
+        print('No Chromium found: pass --chromium PATH (a headless shell is enough).', file=sys.stderr)
+        return 2
+    config = os.path.join(HERE, 'config-full.json' if a.full else 'config-tiny.json')
+    flags = json.load(open(os.path.join(HERE, 'flags.json')))
+    done = threading.Event()
+    result = {}
+
+    class Handler(SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kw):
+            super().__init__(*args, directory=HERE, **kw)
+
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            if self.path.split('?')[0] == '/config.json':
+                body = open(config, 'rb').read()
+                self.send_response(200)
+                self.send_header('content-type', 'application/json')
+                self.send_header('content-length', str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            super().do_GET()
+
+        def do_POST(self):
+            n = int(self.headers.get('content-length', 0))
+            result.update(json.loads(self.rfile.read(n)))
+            self.send_response(204)
+            self.end_headers()
+            done.set()
+
+    Handler.extensions_map = {**SimpleHTTPRequestHandler.extensions_map, '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm'}
+    server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f'http://127.0.0.1:{server.server_address[1]}/?autorun'
+    out = open(a.log, 'w') if a.log else subprocess.DEVNULL
+
+    def run_once(gpu_flags):
+        done.clear()
+        result.clear()
+        profile = tempfile.mkdtemp(prefix='gpu-bench-')
+        proc = subprocess.Popen([chromium, *flags['base'], *(flags['gpu'] if gpu_flags else []), f'--user-data-dir={profile}', url], stdout=out, stderr=subprocess.STDOUT)
+        try:
+            if not done.wait(a.timeout):
+                result['error'] = f'no result within {a.timeout:.0f} s (Chromium {"exited with " + str(proc.returncode) if proc.poll() is not None else "still running"})'
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            shutil.rmtree(profile, ignore_errors=True)
+
+    try:
+        run_once(not a.no_gpu_flags)
+        if not a.no_gpu_flags and 'no WebGPU adapter' in result.get('error', ''):
+            # Some builds offer no adapter with the Vulkan flags on a machine without a GPU.
+            print('No WebGPU adapter with the GPU flags; trying again without them.', file=sys.stderr)
+            run_once(False)
+    finally:
+        server.shutdown()
+    if 'error' in result:
+        print(f'The bench page failed: {result["error"]}', file=sys.stderr)
+        return 1
+    print(result['text'])
+    json.dump(result['report'], open(os.path.join(os.environ.get('OUT', HERE), 'gpu-bench.json'), 'w'), indent=1)
+    if not result['report']['placementOk']:
+        print('Some nodes did not run on WebGPU: these figures do not measure the WebGPU graphs.', file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
