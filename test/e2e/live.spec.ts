@@ -284,6 +284,35 @@ test('tiny networks on WebGPU: preview per step, same seed = same pixels, two re
   expect(c).not.toEqual(a);
   await expect(lab.locator('[data-history]')).toHaveCount(3);
 
+  // the result views, fed by the panel: compare lists this visit's results at full size and names what changed
+  const cmp = lab.locator('[data-live="compare"]');
+  await expect(cmp.locator('[data-compare="a"] option')).toHaveCount(3);
+  await expect(cmp.locator('[data-compare="diff"]')).toContainText('IPAdapter');
+  await expect(cmp.locator('[data-compare="view"] canvas, [data-compare="view"] img').first()).toBeVisible();
+  // attention maps: recorded in the next run (layer 0 of the tiny UNet), drawn over the result
+  await expect(lab.locator('[data-live="attention-empty"]')).toBeVisible();
+  await lab.locator('[data-live="attention-record"]').check();
+  await lab.locator('[data-live="attention-layer"]').selectOption('0');
+  await generate();
+  await expect(lab.locator('[data-live="attention-empty"]')).toBeHidden();
+  await expect(lab.locator('[data-attention="layer"]')).toHaveValue('0');
+  await expect(lab.locator('[data-attention="description"]')).toContainText('layer 0');
+  await lab.locator('[data-live="attention-record"]').uncheck();
+  // the seed's layer experiment, one cell (the adapter at layer 0 only), through the panel's worker
+  const exp = lab.locator('[data-live="experiment"]');
+  await expect(lab.locator('[data-live="experiment-not-ready"]')).toBeHidden();
+  await exp.locator('[data-experiment="layers"]').fill('0');
+  await exp.locator('[data-experiment="layers"]').dispatchEvent('change');
+  await exp.locator('[data-experiment="weights"]').fill('1');
+  await exp.locator('[data-experiment="weights"]').dispatchEvent('change');
+  await exp.locator('[data-experiment="baseline"]').uncheck();
+  await exp.locator('[data-experiment="all-layers"]').uncheck();
+  await exp.locator('[data-experiment="run"]').click();
+  await expect(lab.locator('[data-live="generate"]')).toBeDisabled();
+  await expect(exp.locator('[data-experiment="status"]')).toContainText('Finished: 1 image', { timeout: 240_000 });
+  await expect(lab.locator('[data-live="generate"]')).toBeEnabled();
+  await expect(cmp.locator('[data-compare="a"] option')).toHaveCount(5);
+
   // cancel: a longer run stopped after its first step
   await setState(lab, { steps: 30 });
   await lab.locator('[data-live="generate"]').click();

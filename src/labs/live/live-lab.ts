@@ -35,6 +35,10 @@ import { createAdaptersSection } from './references';
 import { createImg2imgSection } from './img2img';
 import { createModelsSection, type ModelsSection } from './models';
 import { drawChw, field, numberInput, selectOf, type PanelCtx, type Section, type T } from './ui';
+import { createResultsSection, type ResultsSection } from './results';
+import { chwToRgba } from '../../lib/live/resultImage';
+import { PIPELINE_ERROR_MESSAGES, type RecoverableCode } from '../../lib/pipeline/errorMessages';
+import type { GenerateSettings } from '../../lib/pipeline/settings';
 
 const STYLE = `
 ipa-lab-live .live-grid { display: grid; gap: 0.75rem; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); }
@@ -93,6 +97,8 @@ class LiveLab extends LabBase<LiveState> {
   private touched = false;
   private sections: Section[] = [];
   private models!: ModelsSection;
+  private results: ResultsSection | null = null;
+  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private el!: Record<'cap' | 'status' | 'preview' | 'result' | 'wfReport' | 'history', HTMLElement>;
   private btn!: Record<'generate' | 'cancel', HTMLButtonElement>;
 
@@ -140,6 +146,17 @@ class LiveLab extends LabBase<LiveState> {
     const clearBtn = h('button', { type: 'button', 'data-live': 'history-clear' }, t.historyClear);
     clearBtn.addEventListener('click', () => { clearHistory(this.storage()); this.showHistory([]); });
     this.resultsSlot = h('div', { class: 'live-results', 'data-live': 'results' });
+    this.results = createResultsSection({
+      lang: this.lng,
+      base: () => this.settingsNow(),
+      generate: () => {
+        const client = this.client;
+        if (!this.loaded || !client) return null;
+        return (s, signal) => client.generate(s, { signal }).then((r) => chwToRgba(r.images, r.width, r.height));
+      },
+      onBusy: () => this.render(),
+    });
+    this.resultsSlot.append(this.results.el);
 
     body.append(
       h('fieldset', {}, h('legend', {}, t.capTitle), this.el.cap),
@@ -197,8 +214,11 @@ class LiveLab extends LabBase<LiveState> {
         c.value = String(v ?? '');
       }
     }
-    this.btn.generate.disabled = !this.loaded || !!this.running || this.cap?.verdict === 'blocked';
+    this.btn.generate.disabled = !this.loaded || !!this.running || this.cap?.verdict === 'blocked' || !!this.results?.experimentRunning;
     this.btn.cancel.disabled = !this.running;
+    // the experiment follows the panel's settings (computed a moment after the last change)
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => { this.refreshTimer = null; this.results?.refresh(); }, 150);
   }
 
   private async checkCapability(): Promise<void> {
@@ -284,7 +304,12 @@ class LiveLab extends LabBase<LiveState> {
   }
 
   private errorText(e: unknown): string {
-    if (e instanceof PipelineClientError) return `${this.t.errorPrefix} (${e.code}): ${e.message}`;
+    if (e instanceof PipelineClientError) {
+      const help = (PIPELINE_ERROR_MESSAGES as Partial<Record<string, Record<'en' | 'zh', { title: string; action: string }>>>)[e.code]?.[this.lng];
+      // after these the worker holds no models: Load is needed again (no page reload)
+      if (['device-lost', 'out-of-memory', 'worker-failed', 'terminated'].includes(e.code as RecoverableCode)) this.loaded = null;
+      return help ? `${help.title} ${help.action} (${e.code}: ${e.message})` : `${this.t.errorPrefix} (${e.code}): ${e.message}`;
+    }
     return `${this.t.errorPrefix}: ${e instanceof Error ? e.message : String(e)}`;
   }
 
@@ -320,6 +345,13 @@ class LiveLab extends LabBase<LiveState> {
     this.el.status.append(h('span', { class: 'live-err', 'data-error-path': p }, `${p}: ${text} `));
   }
 
+  /** The pipeline's settings for the panel as it is, or null when they are not runnable (quietly: for the experiment). */
+  private settingsNow(): GenerateSettings | null {
+    if (!this.loaded) return null;
+    const m = toGenerate(this.state, panelAssets(this.state, { pictures: this.pictures, adapters: this.loaded.adapters, loras: this.loaded.loras }), this.advanced.prompts);
+    return m.ok && validateSettings(m.settings).ok ? m.settings : null;
+  }
+
   private async run(): Promise<void> {
     const t = this.t;
     this.clearErrors();
@@ -327,7 +359,8 @@ class LiveLab extends LabBase<LiveState> {
     if (!this.loaded || !this.client) { this.el.status.textContent = t.notLoaded; return; }
     const m = toGenerate(this.state, panelAssets(this.state, { pictures: this.pictures, adapters: this.loaded.adapters, loras: this.loaded.loras }), this.advanced.prompts);
     if (!m.ok) { for (const e of m.errors) this.showError(e); return; }
-    const settings = m.settings;
+    const attention = this.results?.attentionRequest();
+    const settings = attention ? { ...m.settings, attention } : m.settings;
     const v = validateSettings(settings);
     if (!v.ok) { for (const e of v.errors) this.showError(e); return; }
     const notes = [...m.warnings, ...v.notices].map((w) => `${t.warnPrefix}: ${w.message}`);
@@ -358,7 +391,9 @@ class LiveLab extends LabBase<LiveState> {
       const done = fill(t.done, { ms: Math.round(r.timings.totalMs) });
       this.el.status.replaceChildren(done, ...notes.map((n) => h('span', { class: 'live-muted', 'data-live': 'notice' }, ` ${n}`)));
       this.say(done);
-      this.showHistory(addHistory(this.storage(), { at: Date.now(), state, thumb: thumbnail(c), ms: Math.round(r.timings.totalMs) }));
+      const at = Date.now();
+      this.results?.addResult({ at, state, images: r.images, width: r.width, height: r.height, attention: r.attention });
+      this.showHistory(addHistory(this.storage(), { at, state, thumb: thumbnail(c), ms: Math.round(r.timings.totalMs) }));
       this.dispatchEvent(new CustomEvent('live:result', { bubbles: true, detail: { state, width: r.width, height: r.height, images: r.images } }));
     } catch (e) {
       if (e instanceof PipelineClientError && e.code === 'cancelled') this.el.status.textContent = fill(t.cancelled, { step: lastStep });
@@ -409,6 +444,7 @@ class LiveLab extends LabBase<LiveState> {
 
   private showHistory(items: HistoryEntry[]): void {
     const t = this.t;
+    this.results?.setHistory(items);
     if (!items.length) { this.el.history.replaceChildren(h('li', { class: 'live-muted' }, t.historyEmpty)); return; }
     this.el.history.replaceChildren(...items.map((e) => {
       const a0 = e.state.adapters[0];
@@ -435,6 +471,7 @@ class LiveLab extends LabBase<LiveState> {
 
   disconnectedCallback(): void {
     this.running?.abort();
+    this.results?.stop();
     this.client?.terminate();
     this.client = null;
     this.loaded = null;
