@@ -91,6 +91,7 @@ export function createResultsSection(o: ResultsOptions): ResultsSection {
   layer.value = '10'; // SD1.5 up2 (1/16 of the picture): detailed enough to read, cheap to record
   const attnEmpty = h('p', { class: 'live-muted', 'data-live': 'attention-empty' }, t.attnNone);
 
+  // A new result is compared with the one before it (a = 1, b = 0, newest first).
   const compareItems = (): CompareItem[] => {
     const fromHistory = history.map((e) => {
       const full = session.get(e.at);
@@ -98,7 +99,7 @@ export function createResultsSection(o: ResultsOptions): ResultsSection {
     });
     return [...extra, ...fromHistory];
   };
-  const compare: MountedView<{ items?: readonly CompareItem[] }> = mountCompare(compareHost, { items: compareItems(), lang: o.lang });
+  const compare: MountedView<{ items?: readonly CompareItem[]; a?: number; b?: number }> = mountCompare(compareHost, { items: compareItems(), lang: o.lang });
 
   let experiment: ExperimentView;
   const refresh = () => {
@@ -113,7 +114,7 @@ export function createResultsSection(o: ResultsOptions): ResultsSection {
       // experiment images join the compare list (newest first) for this visit, not the stored history
       if (typeof image === 'string') return;
       extra = [{ image, settings: cell.settings, label: `${t.experimentCell} ${cell.id}` }, ...extra].slice(0, SESSION_MAX);
-      compare.update({ items: compareItems() });
+      compare.update({ items: compareItems(), a: 1, b: 0 });
       o.onBusy(true);
     },
     onFinish: () => { o.onBusy(false); refresh(); },
@@ -145,7 +146,7 @@ export function createResultsSection(o: ResultsOptions): ResultsSection {
       const image = chwToRgba(r.images, r.width, r.height);
       session.set(r.at, { image, state: r.state });
       if (session.size > SESSION_MAX) session.delete(session.keys().next().value as number);
-      compare.update({ items: compareItems() });
+      compare.update({ items: compareItems(), a: 1, b: 0 });
       if (r.attention?.length) {
         attnEmpty.hidden = true;
         const prompt = r.state.prompt;
@@ -163,7 +164,7 @@ export function createResultsSection(o: ResultsOptions): ResultsSection {
     },
     setHistory(items) {
       history = items;
-      compare.update({ items: compareItems() });
+      compare.update({ items: compareItems(), a: 1, b: 0 });
     },
     refresh,
     get experimentRunning() { return experiment.running; },
