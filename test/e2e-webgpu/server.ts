@@ -15,7 +15,8 @@ export async function serve(blobs: Map<string, Uint8Array | string>): Promise<Te
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const blob = blobs.get(path);
     if (blob !== undefined) {
-      res.writeHead(200, { 'content-type': typeof blob === 'string' ? 'text/html' : 'application/octet-stream' });
+      const ext = path.slice(path.lastIndexOf('.'));
+      res.writeHead(200, { 'content-type': TYPES[ext] ?? (typeof blob === 'string' ? 'text/html' : 'application/octet-stream') });
       res.end(blob);
       return;
     }

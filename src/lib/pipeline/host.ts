@@ -362,6 +362,16 @@ export function createPipelineHost(env: HostEnv) {
     });
   }
 
+  /**
+   * A run that fails because the device went away often fails (a buffer read aborted) before the
+   * device's `lost` promise settles: give it a moment, so the error is named for what it is.
+   */
+  async function settleDevice(): Promise<void> {
+    if (!watched || deviceLost !== null) return;
+    await Promise.race([watched.lost, new Promise((r) => setTimeout(r, 300))]);
+    await Promise.resolve();
+  }
+
   const deviceLostMessage = () => `The GPU device was lost (${deviceLost}); every session is gone. This worker cannot make a new device: start a new worker (PipelineClient does so on its next request) and load again.`;
 
   async function dropLoaded(): Promise<void> {
@@ -424,6 +434,7 @@ export function createPipelineHost(env: HostEnv) {
               if (msg.type === 'load') await load(msg.id, msg.files ?? {}, msg.options ?? {}, j);
               else await run(msg.id, msg.settings, j);
             } catch (e) {
+              if (!(e instanceof PipelineError)) await settleDevice();
               const gpu = gpuErrorCode(e, { deviceLost: deviceLost !== null, outOfMemory });
               outOfMemory = false;
               if (gpu === 'device-lost') {
