@@ -246,12 +246,13 @@ test('tiny networks on WebGPU: preview per step, same seed = same pixels, two re
     file('text_encoder.safetensors', 'clip_text', 'weights.safetensors'), file('image_encoder.safetensors', 'clip_vision', 'weights.safetensors'),
     file('ip-adapter_sd15.safetensors', 'unet', 'ip-adapter_sd15.safetensors'),
   ]);
+  // the size first: the sessions are made for it (static shapes)
+  await setState(lab, { width: 64, height: 64, steps: 2, scheduler: 'ddim', seed: 7, cfg: 7.5 });
   await expect(lab.locator('[data-live="load"]')).toBeEnabled();
   await lab.locator('[data-live="load"]').click();
   await expect(lab.locator('[data-live="load-status"]')).toContainText('Loaded on webgpu', { timeout: 90_000 });
   await lab.locator('[data-live="reference"]').first().setInputFiles(PICTURE);
   await expect(lab.locator('[data-live="ref-status"]').first()).toContainText('224×224');
-  await setState(lab, { width: 64, height: 64, steps: 2, scheduler: 'ddim', seed: 7, cfg: 7.5 });
   const generate = async () => {
     await lab.locator('[data-live="generate"]').click();
     await expect(lab.locator('[data-live="status"]')).toContainText('Done', { timeout: 240_000 });

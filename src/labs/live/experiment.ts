@@ -106,8 +106,12 @@ export function mountExperiment(host: HTMLElement, options: ExperimentViewOption
   runBtn.addEventListener('click', () => void run());
   cancelBtn.addEventListener('click', () => cancel());
 
+  /** Whether the grid shows a run's results (kept until the reader changes the plan or runs again). */
+  let shown = false;
+
   /** Reads the fields into a plan; shows what is wrong. */
   function plan(): boolean {
+    shown = false;
     wField.err.textContent = '';
     lField.err.textContent = '';
     wField.input.removeAttribute('aria-invalid');
@@ -210,6 +214,7 @@ export function mountExperiment(host: HTMLElement, options: ExperimentViewOption
   };
 
   function show(e: CellEvent<ResultImage>): void {
+    if (e.status !== 'running') shown = true;
     const el = cellEls.get(e.cell.id);
     if (!el) return;
     el.dataset.status = e.status;
@@ -287,8 +292,10 @@ export function mountExperiment(host: HTMLElement, options: ExperimentViewOption
       if (patch.layers) lField.input.value = compactLayers(patch.layers);
       if (patch.baseline !== undefined) cBase.input.checked = patch.baseline;
       if (patch.allLayers !== undefined) cAll.input.checked = patch.allLayers;
-      // a new base or generator does not disturb a grid that is filling in
-      if (!ac) plan(); else syncButtons();
+      // a new base or generator does not disturb a grid that is filling in, nor wipe a finished one
+      // (the panel sends its settings after every change; Run plans again with the latest)
+      const inputsOnly = Object.keys(patch).every((k) => k === 'base' || k === 'generate');
+      if (!ac && !(inputsOnly && shown)) plan(); else syncButtons();
     },
     destroy() {
       ac?.abort();

@@ -280,6 +280,8 @@ class LiveLab extends LabBase<LiveState> {
       this.client ??= PipelineClient.create();
       const floatType = this.cap?.floatType ?? 'auto';
       const info = await this.client.load(files, {
+        // static shapes for the size in the panel: every node on the GPU; another size remakes the UNet/VAE sessions on first use
+        shape: { width: this.state.width, height: this.state.height, batchSize: this.state.batchSize },
         provider: 'webgpu', floatType, branchModels: branchModelsFor(this.state, adapters), ...this.advanced.loadOptions,
         onProgress: (p) => { status.textContent = fill(t.loading, { stage: p.stage, done: p.done, total: p.total }); },
       });
