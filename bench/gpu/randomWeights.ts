@@ -11,6 +11,7 @@
  * Values are small (uniform, std 0.5/√fan_in; norm scales ≈ 1, biases ≈ 0) so activations stay
  * finite in fp16. Each tensor repeats a random block of 4093 values: only speed is measured.
  */
+import { mulberry32 } from '../../src/lib/labs/random';
 import { headerOnlyFile } from '../../src/lib/models/graphInfo';
 import { floatToHalf } from '../../src/lib/weights/safetensors';
 import { Weights, type WeightFile } from '../../src/lib/weights/weights';
@@ -24,17 +25,8 @@ export interface RandomNetwork {
   totalBytes: number;
 }
 
-/** mulberry32: a small seeded generator (the values only have to be finite and varied). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The labs' seeded generator (the values only have to be finite and varied). */
+export const rng = mulberry32;
 
 const count = (shape: number[]) => shape.reduce((a, d) => a * d, 1);
 

@@ -115,14 +115,13 @@ export function createResultsSection(o: ResultsOptions): ResultsSection {
       if (typeof image === 'string') return;
       extra = [{ image, settings: cell.settings, label: `${t.experimentCell} ${cell.id}` }, ...extra].slice(0, SESSION_MAX);
       compare.update({ items: compareItems(), a: 1, b: 0 });
-      o.onBusy(true);
     },
     onFinish: () => { o.onBusy(false); refresh(); },
   });
-  // A run starts from the view's own button: the panel hears of it through the first cell, and
-  // also here, so its Generate is off for the whole run.
+  // A run starts from the view's own button (its listener runs first and sets `running`): the
+  // panel hears it here and keeps its Generate off until onFinish.
   experimentHost.addEventListener('click', (e) => {
-    if ((e.target as HTMLElement).closest('[data-experiment="run"]')) queueMicrotask(() => o.onBusy(experiment.running));
+    if ((e.target as HTMLElement).closest('[data-experiment="run"]')) o.onBusy(experiment.running);
   });
 
   let attention: MountedView<Record<string, unknown>> | null = null;
