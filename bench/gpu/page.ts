@@ -144,7 +144,11 @@ function unetFeeds(graph: Graph, cfg: UnetConfig, batch: number, h: number, w: n
 
 const dimsOf = (feeds: Record<string, Tensor32>) => Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, v.dims]));
 
-export async function runBench(ort: typeof Ort, c: BenchConfig, log: (line: string) => void = () => {}): Promise<BenchReport> {
+/**
+ * `progress` gets the report after each stage, so a driver keeps the figures of the stages that
+ * finished when a later one fails or the machine's time runs out (a lent GPU is one short try).
+ */
+export async function runBench(ort: typeof Ort, c: BenchConfig, log: (line: string) => void = () => {}, progress: (r: BenchReport) => void = () => {}): Promise<BenchReport> {
   const gpu = (navigator as unknown as { gpu?: { requestAdapter(o?: unknown): Promise<any> } }).gpu;
   const adapter = gpu ? await gpu.requestAdapter({ powerPreference: 'high-performance' }) : null;
   if (!adapter) throw new Error('This browser offers no WebGPU adapter (is --enable-unsafe-webgpu set?).');
@@ -281,24 +285,34 @@ export async function runBench(ort: typeof Ort, c: BenchConfig, log: (line: stri
   const base = { prompt: c.prompt, negativePrompt: c.negativePrompt, width: c.width, height: c.height, steps: c.steps, guidance: c.guidance, scheduler: c.scheduler, seed: c.seed };
   const random = rng(c.seed + 99);
   const reference = { data: Float32Array.from({ length: 3 * configs.vision.imageSize ** 2 }, () => random() * 2 - 1), size: configs.vision.imageSize };
+  const order = ['plain', '+ base', 'pipeline'];
+  const stageDone = () => {
+    report.unet.sort((a, b) => order.findIndex((o) => a.name.startsWith(o)) - order.findIndex((o) => b.name.startsWith(o)));
+    progress(report);
+  };
 
-  // 1. With the base adapter: the pipeline's UNet (2 branches, masks, embeds scaling) for #3, then #4.
+  // 1. Issue #3's figure first: the plain UNet, then the UNet with one base-adapter branch (the
+  //    h94 IP-Adapter as published), each alone on the GPU.
+  const unetAlone = async (name: string, branches: number, adapters: { weights: typeof nets.adapter.weights }[]) => {
+    const graph = buildUnet(configs.unet, nets.unet.weights, { floatType, adapters });
+    const feeds = unetFeeds(graph, configs.unet, 2, h, w, ipTokens, c.seed);
+    const s = await session(`unet, ${name}`, graph, dimsOf(feeds));
+    try { await timeUnet(name, branches, s.session, s.ms, feeds); } finally { await s.session.release(); }
+    stageDone();
+  };
+  await unetAlone('plain (no image branch)', 0, []);
+  await unetAlone('+ base adapter (1 branch)', 1, [{ weights: nets.adapter.weights }]);
+
+  // 2. With the base adapter: the pipeline's UNet (2 branches, masks, embeds scaling) for #3, then #4.
   await pipelineRun('base adapter', {
     unet: nets.unet.weights, vae: nets.vae.weights, text: nets.text.weights, vision: nets.vision.weights, adapters: [nets.adapter.weights],
   }, { ...base, adapters: [{ images: [reference], weight: 1 }] }, { name: `pipeline graph (${defaultBranchModels(1).length} branches, masks, embeds scaling)`, branches: defaultBranchModels(1).length });
+  stageDone();
   for (const k of nets.vision.bytes.keys()) files.delete(k); // 1.2 GB the rest does not need
 
-  // 2. No adapter: the plain UNet for #3, then #4 with the image branch off.
-  await pipelineRun('no adapter', { unet: nets.unet.weights, vae: nets.vae.weights, text: nets.text.weights, adapters: [] }, base, { name: 'plain (no image branch)', branches: 0 });
-
-  // 3. The UNet with one base-adapter branch (the h94 IP-Adapter as published) for #3.
-  const one = buildUnet(configs.unet, nets.unet.weights, { floatType, adapters: [{ weights: nets.adapter.weights }] });
-  const feeds = unetFeeds(one, configs.unet, 2, h, w, ipTokens, c.seed);
-  const s1 = await session('unet + base adapter', one, dimsOf(feeds));
-  try { await timeUnet('+ base adapter (1 branch)', 1, s1.session, s1.ms, feeds); } finally { await s1.session.release(); }
-
-  const order = ['plain', '+ base', 'pipeline'];
-  report.unet.sort((a, b) => order.findIndex((o) => a.name.startsWith(o)) - order.findIndex((o) => b.name.startsWith(o)));
+  // 3. No adapter: #4 with the image branch off (plain UNet, no image encoder).
+  await pipelineRun('no adapter', { unet: nets.unet.weights, vae: nets.vae.weights, text: nets.text.weights, adapters: [] }, base);
+  stageDone();
   return report;
 }
 

@@ -24,6 +24,7 @@ def main():
     ap.add_argument('--timeout', type=float, default=540)
     ap.add_argument('--log', default=None, help="file for Chromium's own output")
     ap.add_argument('--no-gpu-flags', action='store_true')
+    ap.add_argument('--gpu-flags', default=None, help="replaces flags.json's GPU flags (space-separated), e.g. the set device.sh's probe chose")
     a = ap.parse_args()
 
     chromium = a.chromium or next((p for p in [os.environ.get('CHROMIUM_PATH'), os.path.join(HERE, 'chromium', 'chrome-headless-shell'),
@@ -33,8 +34,15 @@ def main():
         return 2
     config = os.path.join(HERE, 'config-full.json' if a.full else 'config-tiny.json')
     flags = json.load(open(os.path.join(HERE, 'flags.json')))
+    if a.gpu_flags is not None:
+        flags['gpu'] = a.gpu_flags.split()
     done = threading.Event()
     result = {}
+    out_dir = os.environ.get('OUT', HERE)
+
+    def save(r, name):
+        json.dump(r['report'], open(os.path.join(out_dir, name + '.json'), 'w'), indent=1)
+        open(os.path.join(out_dir, name + '.txt'), 'w').write(r['text'] + '\n')
 
     class Handler(SimpleHTTPRequestHandler):
         def __init__(self, *args, **kw):
@@ -56,10 +64,17 @@ def main():
 
         def do_POST(self):
             n = int(self.headers.get('content-length', 0))
-            result.update(json.loads(self.rfile.read(n)))
+            body = self.rfile.read(n)
             self.send_response(204)
             self.end_headers()
-            done.set()
+            path = self.path.split('?')[0]
+            if path == '/log':  # a progress line, as it happens
+                print(f'  {body.decode("utf-8", "replace")}', flush=True)
+            elif path == '/partial':  # the report after a stage: kept in case a later one fails
+                save(json.loads(body), 'gpu-bench-partial')
+            else:
+                result.update(json.loads(body))
+                done.set()
 
     Handler.extensions_map = {**SimpleHTTPRequestHandler.extensions_map, '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm'}
     server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
@@ -93,9 +108,14 @@ def main():
         server.shutdown()
     if 'error' in result:
         print(f'The bench page failed: {result["error"]}', file=sys.stderr)
+        partial = result.get('partial')
+        if not partial and os.path.exists(os.path.join(out_dir, 'gpu-bench-partial.txt')):
+            partial = {'text': open(os.path.join(out_dir, 'gpu-bench-partial.txt')).read()}
+        if partial:
+            print('What finished before that:\n' + partial['text'])
         return 1
     print(result['text'])
-    json.dump(result['report'], open(os.path.join(os.environ.get('OUT', HERE), 'gpu-bench.json'), 'w'), indent=1)
+    save(result, 'gpu-bench')
     if not result['report']['placementOk']:
         print('Some nodes did not run on WebGPU: these figures do not measure the WebGPU graphs.', file=sys.stderr)
         return 1
