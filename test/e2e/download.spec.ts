@@ -69,7 +69,7 @@ test('downloads after confirming, resumes after a dropped connection, caches; a 
   await useTestManifest(context);
   const origins = recordOrigins(page);
   // a link slow enough for the page to keep up, so the bytes before the drop have been read
-  hf.faults.set(serverPath(UNET), { dropAfter: 1_500_000, times: 1, bytesPerSecond: 1_500_000 });
+  hf.faults.set(serverPath(UNET), { dropAfter: 1_500_000, times: 1, bytesPerSecond: 750_000 });
   const start = hf.log.length;
   await open(page);
   expect(await axe(page)).toEqual([]);
@@ -93,7 +93,10 @@ test('downloads after confirming, resumes after a dropped connection, caches; a 
   // be a little before the drop point)
   const unetRanges = hf.log.slice(before).filter((r) => r.server === 'cdn' && r.path === serverPath(UNET)).map((r) => Number(/bytes=(\d+)-/.exec(r.range!)![1]));
   expect(unetRanges.length).toBe(2);
-  expect(unetRanges[1]).toBeGreaterThan(500_000); // far past the header: what was read is kept
+  // far past the header (a few kB) and several 64 kB blocks in: what was read is kept. A loaded
+  // CI machine once read only 409 kB of 1.5 MB before the drop at 1.5 MB/s, so the link is slower
+  // and the bound leaves room for a page that lags.
+  expect(unetRanges[1]).toBeGreaterThan(250_000);
   expect(unetRanges[1]).toBeLessThanOrEqual(unetRanges[0] + 1_500_000); // never past the drop
   await expect(page.locator('[data-files] li')).toHaveCount(5);
   await expect(page.locator('[data-files] li[data-state="done"]')).toHaveCount(5);
