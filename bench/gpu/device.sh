@@ -5,8 +5,9 @@
 #   call 1, carry [.gpu-chromium]:        sh bench/gpu/device.sh setup
 #   call 2, carry [.gl, .gpu-pack]:       sh bench/gpu/device.sh run [--full|--tiny] [SECONDS]
 #
-# setup unpacks Debian's headless shell (stage-device.sh made the archive) and checks that it
-# starts; run finds the NVIDIA Vulkan driver, probes WebGPU under a few flag sets and runs the
+# setup unpacks Debian's headless shell (stage-device.sh made the archives); run adds the
+# libraries it links (for Chromium alone: LD_LIBRARY_PATH is set for its processes, not for
+# Python), checks that it starts, finds the NVIDIA Vulkan driver, probes WebGPU under a few flag sets and runs the
 # bench page with the first set that gives a hardware adapter with shader-f16. Each step says
 # what failed, so one short try tells where it stopped.
 set -u
@@ -19,16 +20,21 @@ setup() {
   [ -f "$ROOT/.gpu-chromium/chromium.tar.xz" ] || { echo "setup: .gpu-chromium/chromium.tar.xz is missing (carry .gpu-chromium)"; exit 2; }
   rm -rf "$C" && xz -dc "$ROOT/.gpu-chromium/chromium.tar.xz" | tar x -C "$ROOT/.gpu-chromium" || { echo "setup: unpacking failed"; exit 2; }
   rm -f "$ROOT/.gpu-chromium/chromium.tar.xz" # the machine keeps the unpacked folder; call 2 need not resend it
-  env_chromium
-  missing=$(ldd "$C/chromium-headless-shell" | grep 'not found')
-  [ -z "$missing" ] || { echo "setup: libraries missing: $missing"; exit 2; }
-  "$C/chromium-headless-shell" --version 2>&1 | tail -1
+  ls -la "$C" | head -5
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1
   echo "setup: done"
 }
 
+# LD_LIBRARY_PATH for Chromium's processes only.
+CLIB=""
 env_chromium() {
-  export LD_LIBRARY_PATH="$C/lib:$C${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  mkdir -p "$C/lib" && tar xJf "$ROOT/.gpu-pack/libs.tar.xz" -C "$C" || { echo "run: unpacking the libraries failed"; exit 2; }
+  CLIB="$C/lib:$C"
+  [ -d /usr/local/nvidia/lib64 ] && CLIB="$CLIB:/usr/local/nvidia/lib64"
+  export CHROMIUM_LIBRARY_PATH="$CLIB"
+  missing=$(LD_LIBRARY_PATH="$CLIB" ldd "$C/chromium-headless-shell" | grep 'not found')
+  [ -z "$missing" ] || { echo "run: libraries still missing: $missing"; exit 2; }
+  LD_LIBRARY_PATH="$CLIB" "$C/chromium-headless-shell" --version 2>&1 | tail -1
 }
 
 # The Vulkan loader and the NVIDIA driver's ICD (the device README's recipe).
@@ -39,7 +45,6 @@ env_vulkan() {
   done
   [ -n "${VK_DRIVER_FILES:-}" ] || { j=$(find / -xdev -name 'nvidia_icd*.json' 2>/dev/null | head -1); [ -n "$j" ] && export VK_DRIVER_FILES="$j"; }
   echo "vulkan driver: ${VK_DRIVER_FILES:-none found}"
-  [ -d /usr/local/nvidia/lib64 ] && export LD_LIBRARY_PATH="$LD_LIBRARY_PATH:/usr/local/nvidia/lib64"
   export __EGL_VENDOR_LIBRARY_FILENAMES=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
 }
 
@@ -57,7 +62,7 @@ probe() {
 EOF
   rm -rf /tmp/gpu-probe-profile
   # shellcheck disable=SC2086
-  timeout 40 "$C/chromium-headless-shell" --no-sandbox --enable-unsafe-webgpu --disable-dev-shm-usage $1 --user-data-dir=/tmp/gpu-probe-profile \
+  LD_LIBRARY_PATH="$CLIB" timeout 40 "$C/chromium-headless-shell" --no-sandbox --enable-unsafe-webgpu --disable-dev-shm-usage $1 --user-data-dir=/tmp/gpu-probe-profile \
     --virtual-time-budget=15000 --dump-dom file:///tmp/gpu-probe.html 2>>"$OUT/probe-stderr.txt" | grep -o '<pre id="o">[^<]*' | sed 's/<pre id="o">//'
 }
 
@@ -65,9 +70,9 @@ run() {
   mode=${1:---full}
   seconds=${2:-480}
   [ -x "$C/chromium-headless-shell" ] || { echo "run: no unpacked Chromium here (a fresh machine?): call 'setup' first, then 'run' within the warm window"; exit 2; }
-  [ -f "$ROOT/.gpu-pack/pack.tar.xz" ] || { echo "run: .gpu-pack/pack.tar.xz is missing (carry .gpu-pack)"; exit 2; }
-  env_chromium
+  [ -f "$ROOT/.gpu-pack/pack.tar.xz" ] && [ -f "$ROOT/.gpu-pack/libs.tar.xz" ] || { echo "run: .gpu-pack/{pack,libs}.tar.xz missing (carry .gpu-pack)"; exit 2; }
   env_vulkan
+  env_chromium
   rm -rf /tmp/gpu-pack && mkdir -p /tmp/gpu-pack && tar xJf "$ROOT/.gpu-pack/pack.tar.xz" -C /tmp/gpu-pack || exit 2
   chosen=""
   for flags in \

@@ -86,7 +86,11 @@ def main():
         done.clear()
         result.clear()
         profile = tempfile.mkdtemp(prefix='gpu-bench-')
-        proc = subprocess.Popen([chromium, *flags['base'], *(flags['gpu'] if gpu_flags else []), f'--user-data-dir={profile}', url], stdout=out, stderr=subprocess.STDOUT)
+        # Libraries carried for Chromium alone (device.sh): Python itself keeps the machine's own.
+        env = dict(os.environ)
+        if os.environ.get('CHROMIUM_LIBRARY_PATH'):
+            env['LD_LIBRARY_PATH'] = os.environ['CHROMIUM_LIBRARY_PATH']
+        proc = subprocess.Popen([chromium, *flags['base'], *(flags['gpu'] if gpu_flags else []), f'--user-data-dir={profile}', url], stdout=out, stderr=subprocess.STDOUT, env=env)
         try:
             if not done.wait(a.timeout):
                 result['error'] = f'no result within {a.timeout:.0f} s (Chromium {"exited with " + str(proc.returncode) if proc.poll() is not None else "still running"})'

@@ -1,47 +1,53 @@
 #!/bin/sh
-# Prepares .gpu-chromium/ and .gpu-pack/ (git-ignored) for the lent GPU machine, which has Python but neither Node
-# nor Chromium and cannot fetch anything: the bench page packed for bench/gpu/run.py, and Debian's
-# chromium-headless-shell with the few chromium-common files it reads and the shared libraries it
-# links, in a private folder (run with LD_LIBRARY_PATH; nothing is unpacked onto /).
-# Run here, in the repo root, on this Debian machine:   sh bench/gpu/stage-device.sh
-# Then the two device calls in bench/gpu/README.md (a call carries at most 64 MiB with the working
-# tree; the headless shell and its libraries compress to 65.5 MB, so they travel in two parts).
+# Prepares what the lent GPU machine needs and cannot fetch (it has Python, but neither Node nor
+# Chromium nor the libraries a browser links), in git-ignored folders for the two calls of
+# bench/gpu/README.md:
+#   .gpu-chromium/chromium.tar.xz   Debian's chromium-headless-shell and the chromium-common files
+#                                   it reads (call 1; 63.2 MB with xz's x86 filter, which is what
+#                                   lets it travel beside the 3.4 MB working tree in one call)
+#   .gpu-pack/pack.tar.xz           the bench page packed for run.py (node bench/gpu.mjs --pack)
+#   .gpu-pack/libs.tar.xz           every shared library the shell links, found by ldd here, less
+#                                   glibc, libgcc_s, libstdc++ and zlib (the machine's own serve),
+#                                   plus NSS's modules (loaded at run time, so ldd misses them)
+#   .gl/                            the Vulkan/GL loaders of the device README
+# Run here, in the repo root, on this Debian machine (apt-get update once first):
+#   sh bench/gpu/stage-device.sh [all|pack|libs]
 set -eu
 ROOT=$(pwd)
 PACK="$ROOT/.gpu-pack"
 CHROME="$ROOT/.gpu-chromium"
+WHAT=${1:-all}
+for d in /.gpu-pack/ /.gpu-chromium/ /.gl/; do grep -qx "$d" .git/info/exclude 2>/dev/null || echo "$d" >> .git/info/exclude; done
+mkdir -p "$PACK" "$CHROME" "$ROOT/.gl"
+[ -x /usr/lib/chromium/chromium-headless-shell ] || apt-get install -y -q chromium-headless-shell >/dev/null
 WORK=$(mktemp -d)
-for d in /.gpu-pack/ /.gpu-chromium/; do grep -qx "$d" .git/info/exclude 2>/dev/null || echo "$d" >> .git/info/exclude; done
-rm -rf "$PACK" "$CHROME" && mkdir -p "$PACK" "$CHROME"
+trap 'rm -rf "$WORK"' EXIT
 
-node bench/gpu.mjs --pack "$WORK/pack" >/dev/null
-tar cJf "$PACK/pack.tar.xz" -C "$WORK" pack
+if [ "$WHAT" = all ] || [ "$WHAT" = pack ]; then
+  node bench/gpu.mjs --pack "$WORK/pack" >/dev/null
+  tar cJf "$PACK/pack.tar.xz" -C "$WORK" pack
+fi
 
-cd "$WORK"
-apt-get download chromium-headless-shell chromium-common >/dev/null 2>&1
-for f in chromium-headless-shell_*.deb chromium-common_*.deb; do dpkg -x "$f" x; done
-mkdir -p chromium/lib
-for f in chromium-headless-shell headless_lib_data.pak headless_lib_strings.pak headless_command_resources.pak \
-         icudtl.dat v8_context_snapshot.bin snapshot_blob.bin libvulkan.so.1 libEGL.so libGLESv2.so; do
-  cp "x/usr/lib/chromium/$f" chromium/
-done
-# The libraries it links, minus glibc's own (the device has those).
-pkgs=""
-for so in $(objdump -p chromium/chromium-headless-shell | awk '/NEEDED/ {print $2}'); do
-  case "$so" in libc.so*|libm.so*|ld-linux*|libgcc_s*|libz.so*) continue;; esac
-  path=$(ldconfig -p | awk -v s="$so" '$1 == s && /x86-64/ {print $NF; exit}')
-  [ -n "$path" ] || { echo "no $so on this machine: install chromium-headless-shell here first" >&2; exit 1; }
-  pkgs="$pkgs $(dpkg -S "$path" 2>/dev/null | head -1 | cut -d: -f1)"
-done
-pkgs=$(echo $pkgs | tr ' ' '\n' | sort -u)
-mkdir -p libdebs && (cd libdebs && apt-get download $pkgs >/dev/null 2>&1)
-for f in libdebs/*.deb; do dpkg -x "$f" libx; done
-find libx -name '*.so*' \( -type f -o -type l \) -path '*x86_64-linux-gnu*' -exec cp -P {} chromium/lib/ \;
-# 65.5 MB compressed (measured): with the 3.4 MB working tree it passes one call's 64 MiB, so it is
-# split: 40 MiB travel in call 1 (.gpu-chromium), the rest with the page in call 2 (.gpu-pack).
-XZ_OPT=-9 tar cJf chromium.tar.xz chromium
-split -b 40M -d chromium.tar.xz chromium.tar.xz.
-mv chromium.tar.xz.00 "$CHROME/" && mv chromium.tar.xz.01 "$PACK/"
-cd "$ROOT" && rm -rf "$WORK"
-ls -la "$PACK" "$CHROME"
-echo "each folder travels in its own call: at most 64 MiB each, the working tree included"
+if [ "$WHAT" = all ] || [ "$WHAT" = libs ]; then
+  mkdir -p "$WORK/lib"
+  for so in $(ldd /usr/lib/chromium/chromium-headless-shell | awk '$3 ~ /^\// {print $3}') $(dpkg -L libnss3 | grep '\.so$'); do
+    case "$(basename "$so")" in libc.so*|libm.so*|libpthread.so*|libdl.so*|librt.so*|ld-linux*|libgcc_s*|libstdc++*|libz.so*) continue;; esac
+    cp -L "$so" "$WORK/lib/"
+  done
+  XZ_OPT=-9 tar cJf "$PACK/libs.tar.xz" -C "$WORK" lib
+  (cd "$ROOT/.gl" && apt-get download libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2 >/dev/null 2>&1)
+fi
+
+if [ "$WHAT" = all ]; then
+  cd "$WORK"
+  apt-get download chromium-headless-shell chromium-common >/dev/null 2>&1
+  for f in chromium-headless-shell_*.deb chromium-common_*.deb; do dpkg -x "$f" x; done
+  mkdir -p chromium
+  for f in chromium-headless-shell headless_lib_data.pak headless_lib_strings.pak headless_command_resources.pak \
+           icudtl.dat v8_context_snapshot.bin snapshot_blob.bin libvulkan.so.1 libEGL.so libGLESv2.so; do
+    cp "x/usr/lib/chromium/$f" chromium/
+  done
+  # xz's x86 branch filter makes the binary 2 MB smaller than plain -9: it then fits one call.
+  tar cf - chromium | xz -T1 --x86 --lzma2=preset=9e,dict=256MiB > "$CHROME/chromium.tar.xz"
+fi
+ls -la "$PACK" "$CHROME" "$ROOT/.gl"
