@@ -12,14 +12,15 @@
 # what failed, so one short try tells where it stopped.
 set -u
 ROOT=$(pwd)
-C="$ROOT/.gpu-chromium/chromium"
+# Unpacked outside the repo: the tool rebuilds the repo's copy each call, ignored folders included.
+CDIR=/var/tmp/gpu-chromium
+C="$CDIR/chromium"
 OUT=${OUT:-/tmp/gpu-bench-out}
 mkdir -p "$OUT"
 
 setup() {
   [ -f "$ROOT/.gpu-chromium/chromium.tar.xz" ] || { echo "setup: .gpu-chromium/chromium.tar.xz is missing (carry .gpu-chromium)"; exit 2; }
-  rm -rf "$C" && xz -dc "$ROOT/.gpu-chromium/chromium.tar.xz" | tar x -C "$ROOT/.gpu-chromium" || { echo "setup: unpacking failed"; exit 2; }
-  rm -f "$ROOT/.gpu-chromium/chromium.tar.xz" # the machine keeps the unpacked folder; call 2 need not resend it
+  rm -rf "$CDIR" && mkdir -p "$CDIR" && xz -dc "$ROOT/.gpu-chromium/chromium.tar.xz" | tar x -C "$CDIR" || { echo "setup: unpacking failed"; exit 2; }
   ls -la "$C" | head -5
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1
   echo "setup: done"
@@ -44,26 +45,8 @@ env_vulkan() {
     [ -f "$j" ] && { export VK_DRIVER_FILES="$j"; break; }
   done
   [ -n "${VK_DRIVER_FILES:-}" ] || { j=$(find / -xdev -name 'nvidia_icd*.json' 2>/dev/null | head -1); [ -n "$j" ] && export VK_DRIVER_FILES="$j"; }
-  echo "vulkan driver: ${VK_DRIVER_FILES:-none found}"
+  echo "vulkan driver: ${VK_DRIVER_FILES:-none found}"; [ -n "${VK_DRIVER_FILES:-}" ] && tr -d "\n" < "$VK_DRIVER_FILES" && echo
   export __EGL_VENDOR_LIBRARY_FILENAMES=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
-}
-
-# One headless page that asks for an adapter and prints what it got.
-probe() {
-  cat > /tmp/gpu-probe.html <<'EOF'
-<title>probe</title><pre id=o>pending</pre><script>
-(async () => { const o = document.getElementById('o'); try {
-  const a = await navigator.gpu?.requestAdapter({ powerPreference: 'high-performance' });
-  if (!a) { o.textContent = 'NO-ADAPTER navigator.gpu=' + !!navigator.gpu; return; }
-  const i = a.info || {};
-  o.textContent = 'ADAPTER ' + [i.vendor, i.architecture, i.description].join('/') + ' f16=' + a.features.has('shader-f16') + ' maxBuffer=' + a.limits.maxBufferSize;
-} catch (e) { o.textContent = 'ERR ' + e; } })();
-</script>
-EOF
-  rm -rf /tmp/gpu-probe-profile
-  # shellcheck disable=SC2086
-  LD_LIBRARY_PATH="$CLIB" timeout 40 "$C/chromium-headless-shell" --no-sandbox --enable-unsafe-webgpu --disable-dev-shm-usage $1 --user-data-dir=/tmp/gpu-probe-profile \
-    --virtual-time-budget=15000 --dump-dom file:///tmp/gpu-probe.html 2>>"$OUT/probe-stderr.txt" | grep -o '<pre id="o">[^<]*' | sed 's/<pre id="o">//'
 }
 
 run() {
@@ -74,27 +57,24 @@ run() {
   env_vulkan
   env_chromium
   rm -rf /tmp/gpu-pack && mkdir -p /tmp/gpu-pack && tar xJf "$ROOT/.gpu-pack/pack.tar.xz" -C /tmp/gpu-pack || exit 2
-  chosen=""
-  for flags in \
-    "--enable-features=Vulkan --use-angle=vulkan --disable-vulkan-surface --ignore-gpu-blocklist" \
-    "--enable-features=Vulkan,VulkanFromANGLE,DefaultANGLEVulkan --use-angle=vulkan --ignore-gpu-blocklist" \
-    "--use-angle=swiftshader --enable-features=Vulkan --ignore-gpu-blocklist" \
-    "--ignore-gpu-blocklist"; do
-    got=$(probe "$flags")
-    echo "probe [$flags]: ${got:-no answer}"
-    case "$got" in *f16=true*) case "$got" in *swiftshader*) ;; *) chosen="$flags"; break;; esac;; esac
-  done
-  if [ -z "$chosen" ] && [ "$mode" = --full ]; then
-    echo "run: no hardware WebGPU adapter with shader-f16 under any flag set; Chromium's stderr (last lines):"
-    tail -40 "$OUT/probe-stderr.txt" | cut -c1-300
-    exit 1
+  # What Vulkan itself sees (vulkan-tools, carried in .gpu-pack/diag, unpacked off /).
+  if ls "$ROOT"/.gpu-pack/diag/*.deb >/dev/null 2>&1; then
+    rm -rf /tmp/vt && for f in "$ROOT"/.gpu-pack/diag/*.deb; do dpkg -x "$f" /tmp/vt; done
+    LD_LIBRARY_PATH="$CLIB:/tmp/vt/usr/lib/x86_64-linux-gnu" timeout 20 /tmp/vt/usr/bin/vulkaninfo --summary 2>&1 | grep -E "deviceName|driverName|driverInfo|apiVersion|ERROR|rror" | head -12
   fi
-  echo "run: flags [$chosen]"
-  { PYTHONUNBUFFERED=1 python3 /tmp/gpu-pack/pack/run.py "$mode" --chromium "$C/chromium-headless-shell" --gpu-flags "$chosen --disable-dev-shm-usage" \
+  # run.py asks for an adapter under each set, then benches with the first hardware one with
+  # shader-f16 (a GPU process starting for real can take seconds, so the page waits for it).
+  V="--enable-features=Vulkan --use-angle=vulkan --disable-vulkan-surface --ignore-gpu-blocklist"
+  { PYTHONUNBUFFERED=1 python3 /tmp/gpu-pack/pack/run.py "$mode" --chromium "$C/chromium-headless-shell" --gpu-flags "$V --disable-dev-shm-usage" \
+    --probe "$V --disable-dev-shm-usage --enable-logging=stderr --v=1" \
+    --probe "$V --use-vulkan=native --enable-features=Vulkan,VulkanFromANGLE,DefaultANGLEVulkan --enable-dawn-features=allow_unsafe_apis" \
+    --probe "--use-angle=gl-egl --use-gl=angle --enable-features=Vulkan --ignore-gpu-blocklist --disable-vulkan-surface" \
+    --probe "$V --disable-gpu-sandbox --enable-webgpu-developer-features --use-webgpu-adapter=default" \
     --timeout "$seconds" --log /tmp/chromium.log 2>&1; echo $? > /tmp/gpu-bench-rc; } | tee "$OUT/gpu-bench.log"
   code=$(cat /tmp/gpu-bench-rc)
   # The verbose ORT log is large; what comes back is Chromium's own lines (the console ones are in the report).
-  grep -v 'INFO:CONSOLE' /tmp/chromium.log | tail -c 4000000 > "$OUT/chromium.log"
+  grep -v 'INFO:CONSOLE' /tmp/chromium.log > /tmp/chromium-own.log
+  { head -c 3000000 /tmp/chromium-own.log; echo; echo '[… cut …]'; tail -c 3000000 /tmp/chromium-own.log; } > "$OUT/chromium.log"
   return $code
 }
 

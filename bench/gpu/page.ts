@@ -155,7 +155,7 @@ export async function runBench(ort: typeof Ort, c: BenchConfig, log: (line: stri
   const info = adapter.info ?? {};
   const f16 = adapter.features.has('shader-f16');
   const floatType = c.floatType === 'auto' ? (f16 ? 'float16' : 'float32') : c.floatType;
-  if (floatType === 'float16' && !f16) throw new Error('float16 graphs need the adapter feature shader-f16, which this adapter lacks (SwiftShader has none): use --tiny (fp32).');
+  if (floatType === 'float16' && !f16) throw new Error(`float16 graphs need the adapter feature shader-f16, which this adapter (${[info.vendor, info.architecture, info.description].filter(Boolean).join(' / ') || 'no info'}) lacks (SwiftShader has none): use --tiny (fp32).`);
   const report: BenchReport = {
     mode: c.mode, floatType,
     adapter: {

@@ -24,7 +24,10 @@ def main():
     ap.add_argument('--timeout', type=float, default=540)
     ap.add_argument('--log', default=None, help="file for Chromium's own output")
     ap.add_argument('--no-gpu-flags', action='store_true')
-    ap.add_argument('--gpu-flags', default=None, help="replaces flags.json's GPU flags (space-separated), e.g. the set device.sh's probe chose")
+    ap.add_argument('--gpu-flags', default=None, help="replaces flags.json's GPU flags (space-separated)")
+    ap.add_argument('--probe', action='append', default=[], metavar='FLAGS',
+                    help='a GPU flag set to try first (repeatable): each opens probe.html and prints what requestAdapter answers; '
+                         'the bench then runs with the first set that gives a hardware adapter with shader-f16 (else the default set)')
     a = ap.parse_args()
 
     chromium = a.chromium or next((p for p in [os.environ.get('CHROMIUM_PATH'), os.path.join(HERE, 'chromium', 'chrome-headless-shell'),
@@ -38,7 +41,11 @@ def main():
         flags['gpu'] = a.gpu_flags.split()
     done = threading.Event()
     result = {}
+    probed = []
     out_dir = os.environ.get('OUT', HERE)
+    for name in ('gpu-bench-partial.json', 'gpu-bench-partial.txt', 'gpu-bench.json', 'gpu-bench.txt'):
+        if os.path.exists(os.path.join(out_dir, name)):
+            os.remove(os.path.join(out_dir, name))  # a stale report must not pass for this run's
 
     def save(r, name):
         json.dump(r['report'], open(os.path.join(out_dir, name + '.json'), 'w'), indent=1)
@@ -70,6 +77,9 @@ def main():
             path = self.path.split('?')[0]
             if path == '/log':  # a progress line, as it happens
                 print(f'  {body.decode("utf-8", "replace")}', flush=True)
+            elif path == '/probe':
+                probed.append(json.loads(body))
+                done.set()
             elif path == '/partial':  # the report after a stage: kept in case a later one fails
                 save(json.loads(body), 'gpu-bench-partial')
             else:
@@ -82,7 +92,7 @@ def main():
     url = f'http://127.0.0.1:{server.server_address[1]}/?autorun'
     out = open(a.log, 'w') if a.log else subprocess.DEVNULL
 
-    def run_once(gpu_flags):
+    def run_once(gpu_flags, page=url, timeout=None):
         done.clear()
         result.clear()
         profile = tempfile.mkdtemp(prefix='gpu-bench-')
@@ -90,9 +100,10 @@ def main():
         env = dict(os.environ)
         if os.environ.get('CHROMIUM_LIBRARY_PATH'):
             env['LD_LIBRARY_PATH'] = os.environ['CHROMIUM_LIBRARY_PATH']
-        proc = subprocess.Popen([chromium, *flags['base'], *(flags['gpu'] if gpu_flags else []), f'--user-data-dir={profile}', url], stdout=out, stderr=subprocess.STDOUT, env=env)
+        gpu = gpu_flags if isinstance(gpu_flags, list) else flags['gpu'] if gpu_flags else []
+        proc = subprocess.Popen([chromium, *flags['base'], *gpu, f'--user-data-dir={profile}', page], stdout=out, stderr=subprocess.STDOUT, env=env)
         try:
-            if not done.wait(a.timeout):
+            if not done.wait(timeout or a.timeout):
                 result['error'] = f'no result within {a.timeout:.0f} s (Chromium {"exited with " + str(proc.returncode) if proc.poll() is not None else "still running"})'
         finally:
             proc.terminate()
@@ -103,6 +114,30 @@ def main():
             shutil.rmtree(profile, ignore_errors=True)
 
     try:
+        probe_url = f'http://127.0.0.1:{server.server_address[1]}/probe.html'
+        for fs in a.probe:
+            n = len(probed)
+            if out is not subprocess.DEVNULL:
+                out.write(f'\n===== probe [{fs}]\n')
+                out.flush()
+            run_once(fs.split(), probe_url, 30)
+            answers = probed[n] if len(probed) > n else [{'error': result.get('error', 'no answer')}]
+            print(f'probe [{fs}]:', flush=True)
+            for r in answers:
+                if r.get('vendor') is not None:
+                    print(f"  {r['options']}: {r['vendor']} / {r['architecture']} / {r['description']} fallback={r['fallback']} "
+                          f"shader-f16={'shader-f16' in r['features']} maxBuffer={r['maxBufferSize']} features={','.join(r['features'])}", flush=True)
+                else:
+                    print(f'  {r}', flush=True)
+            good = next((r for r in answers if r.get('vendor') is not None and not r['fallback'] and 'shader-f16' in r['features']
+                         and 'swiftshader' not in f"{r['architecture']} {r['description']}".lower()), None)
+            if good:
+                flags['gpu'] = [f for f in fs.split() if not f.startswith(('--enable-logging', '--v=', '--vmodule'))]  # logging would cost time
+                print(f'using [{fs}]', flush=True)
+                break
+        if out is not subprocess.DEVNULL:
+            out.write('\n===== bench\n')
+            out.flush()
         run_once(not a.no_gpu_flags)
         if not a.no_gpu_flags and 'no WebGPU adapter' in result.get('error', ''):
             # Some builds offer no adapter with the Vulkan flags on a machine without a GPU.
