@@ -156,11 +156,13 @@ export async function runBench(ort: typeof Ort, c: BenchConfig, log: (line: stri
   const f16 = adapter.features.has('shader-f16');
   const floatType = c.floatType === 'auto' ? (f16 ? 'float16' : 'float32') : c.floatType;
   if (floatType === 'float16' && !f16) throw new Error(`float16 graphs need the adapter feature shader-f16, which this adapter (${[info.vendor, info.architecture, info.description].filter(Boolean).join(' / ') || 'no info'}) lacks (SwiftShader has none): use --tiny (fp32).`);
+  const fallback = Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter) || /swiftshader/i.test(`${info.architecture} ${info.description}`);
+  if (c.mode === 'full' && fallback) throw new Error(`real sizes need a hardware adapter; this one (${[info.vendor, info.architecture].filter(Boolean).join(' / ')}) is a software fallback: use --tiny.`);
   const report: BenchReport = {
     mode: c.mode, floatType,
     adapter: {
       vendor: info.vendor ?? '', architecture: info.architecture ?? '', description: info.description ?? '',
-      fallback: Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter) || /swiftshader/i.test(`${info.architecture} ${info.description}`),
+      fallback,
       f16, maxBufferSize: adapter.limits.maxBufferSize, maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
     },
     userAgent: navigator.userAgent,
