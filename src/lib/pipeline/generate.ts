@@ -93,7 +93,12 @@ export interface GenerateResult {
   attention?: AttentionMaps[];
   notices: SettingsIssue[];
   promptDiagnostics: PromptDiagnostic[];
-  timings: { conditioningMs: number; stepMs: number[]; decodeMs: number; totalMs: number };
+  /**
+   * stepMs: each whole step; unetMs: the part of it spent from dispatching the UNet call(s) to
+   * their results (on WebGPU the GPU's work, which the step noise overlaps). stepMs − unetMs is the
+   * loop's own cost on the critical path.
+   */
+  timings: { conditioningMs: number; stepMs: number[]; unetMs: number[]; decodeMs: number; totalMs: number };
 }
 
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
@@ -217,6 +222,7 @@ export async function generate(r: PipelineRunners, m: PipelineModelInfo, setting
   const previewMode = s.preview ?? 'x0';
   const latentsPerStep: Float32Array[] = [];
   const stepMs: number[] = [];
+  const unetMs: number[] = [];
   const adapterActive: boolean[][] = adapters.map(() => []);
   const guided = new Float32Array(n * per);
   const x0Buf = new Float32Array(n * per);
@@ -245,6 +251,7 @@ export async function generate(r: PipelineRunners, m: PipelineModelInfo, setting
     const scales = scaleFeeds(ctx, perBranch);
     const modelInput = scheduler.scaleModelInput(latents, t);
     const outs: Float32Array[] = [];
+    const tu = now();
     const unetDone = (async () => {
       for (const [ci, rows] of calls.entries()) {
         const sample = sampleFeed(modelInput, rows, shape, sampleBufs[ci]);
@@ -256,6 +263,7 @@ export async function generate(r: PipelineRunners, m: PipelineModelInfo, setting
           outs.push(res.eps);
         } else outs.push(await r.unet.run(feeds));
       }
+      unetMs.push(now() - tu);
     })();
     // A stochastic scheduler's fresh noise (Philox, ~0.5 ms at 64×64 on a slow CPU) is drawn
     // while the GPU runs the UNet, off the critical path.
@@ -297,7 +305,7 @@ export async function generate(r: PipelineRunners, m: PipelineModelInfo, setting
     timesteps: Array.from(scheduler.timesteps.slice(start)),
     adapterActive, notices: v.notices, attention,
     promptDiagnostics: [...cond.diagnostics, ...(uncond?.diagnostics ?? [])],
-    timings: { conditioningMs, stepMs, decodeMs, totalMs: now() - t0 },
+    timings: { conditioningMs, stepMs, unetMs, decodeMs, totalMs: now() - t0 },
   };
 }
 
