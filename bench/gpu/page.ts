@@ -58,7 +58,8 @@ export interface BenchConfig {
 
 export interface Placement { session: string; webgpu: number; cpu: string[]; ok: boolean }
 export interface UnetRow { name: string; branches: number; createMs: number; ms: number[]; medianMs: number; minMs: number; finite: boolean }
-export interface PipelineRow { name: string; createMs: number; wallMs: number; totalMs: number; conditioningMs: number; stepMedianMs: number; decodeMs: number; steps: number; finite: boolean }
+/** loopMs: the loop's own cost per step on the critical path, median of (step − wait for the UNet). */
+export interface PipelineRow { name: string; createMs: number; wallMs: number; totalMs: number; conditioningMs: number; stepMedianMs: number; loopMs: number; decodeMs: number; steps: number; finite: boolean }
 export interface BenchReport {
   mode: 'tiny' | 'full';
   floatType: 'float16' | 'float32';
@@ -236,7 +237,7 @@ export async function runBench(ort: typeof Ort, c: BenchConfig, log: (line: stri
   };
 
   /** Issue #4: sessions for the pipeline's graphs, a short warm-up generation, then the timed one. */
-  const pipelineRun = async (name: string, pw: PipelineWeights, settings: GenerateSettings, unetRow?: { name: string; branches: number }) => {
+  const pipelineRun = async (name: string, pw: PipelineWeights, settings: GenerateSettings, unetRow?: { name: string; branches: number }, alsoSchedulers: string[] = []) => {
     const g: PipelineGraphs = buildPipelineGraphs(pw, configs, { floatType, vaeEncoder: false });
     const created: Record<string, Ort.InferenceSession> = {};
     let createMs = 0;
@@ -270,15 +271,20 @@ export async function runBench(ort: typeof Ort, c: BenchConfig, log: (line: stri
       };
       const runners = ortRunners(ort, sessions);
       await generate(runners, model, { ...settings, steps: c.warmupSteps, preview: 'none' });
-      const t = now();
-      const r = await generate(runners, model, settings);
-      const wallMs = now() - t;
-      const row: PipelineRow = {
-        name, createMs, wallMs, totalMs: r.timings.totalMs, conditioningMs: r.timings.conditioningMs,
-        stepMedianMs: median(r.timings.stepMs), decodeMs: r.timings.decodeMs, steps: r.timings.stepMs.length, finite: allFinite(r.images),
-      };
-      report.pipeline.push(row);
-      log(`generate ${name}: ${(wallMs / 1000).toFixed(2)} s${row.finite ? '' : ' (NON-FINITE image)'}`);
+      // The timed run, then (same sessions) the stochastic schedulers, whose step noise the loop
+      // draws while the GPU runs the UNet: their loop cost shows whether that overlap holds.
+      for (const scheduler of [settings.scheduler, ...alsoSchedulers]) {
+        const t = now();
+        const r = await generate(runners, model, { ...settings, scheduler });
+        const wallMs = now() - t;
+        const row: PipelineRow = {
+          name: scheduler === settings.scheduler ? name : `${name}, ${scheduler}`, createMs, wallMs, totalMs: r.timings.totalMs, conditioningMs: r.timings.conditioningMs,
+          stepMedianMs: median(r.timings.stepMs), loopMs: median(r.timings.stepMs.map((v, i) => v - r.timings.unetMs[i])),
+          decodeMs: r.timings.decodeMs, steps: r.timings.stepMs.length, finite: allFinite(r.images),
+        };
+        report.pipeline.push(row);
+        log(`generate ${row.name}: ${(wallMs / 1000).toFixed(2)} s, loop ${row.loopMs.toFixed(2)} ms/step${row.finite ? '' : ' (NON-FINITE image)'}`);
+      }
     } finally {
       await releaseSessions(sessions);
     }
@@ -308,7 +314,7 @@ export async function runBench(ort: typeof Ort, c: BenchConfig, log: (line: stri
   // 2. With the base adapter: the pipeline's UNet (2 branches, masks, embeds scaling) for #3, then #4.
   await pipelineRun('base adapter', {
     unet: nets.unet.weights, vae: nets.vae.weights, text: nets.text.weights, vision: nets.vision.weights, adapters: [nets.adapter.weights],
-  }, { ...base, adapters: [{ images: [reference], weight: 1 }] }, { name: `pipeline graph (${defaultBranchModels(1).length} branches, masks, embeds scaling)`, branches: defaultBranchModels(1).length });
+  }, { ...base, adapters: [{ images: [reference], weight: 1 }] }, { name: `pipeline graph (${defaultBranchModels(1).length} branches, masks, embeds scaling)`, branches: defaultBranchModels(1).length }, ['euler_ancestral', 'lcm']);
   stageDone();
   for (const k of nets.vision.bytes.keys()) files.delete(k); // 1.2 GB the rest does not need
 
@@ -339,10 +345,11 @@ export function formatReport(r: BenchReport, label: string): string {
   if (plain && one) lines.push(`image branch cost (1 branch vs plain): ${(((one.medianMs / plain.medianMs) - 1) * 100).toFixed(1)}% (target < 5%)`);
   lines.push('');
   lines.push(`#4  one image: ${s.width}×${s.height}, ${s.steps} steps, CFG ${s.guidance}, ${s.scheduler}; after a warm-up generation`);
-  lines.push(`${'pipeline'.padEnd(14)} ${'total s'.padStart(9)} ${'conditioning ms'.padStart(16)} ${'step ms (median)'.padStart(17)} ${'VAE decode ms'.padStart(14)} ${'sessions s'.padStart(11)}`);
+  lines.push(`${'pipeline'.padEnd(30)} ${'total s'.padStart(8)} ${'conditioning ms'.padStart(16)} ${'step ms (median)'.padStart(17)} ${'loop ms/step'.padStart(13)} ${'VAE decode ms'.padStart(14)} ${'sessions s'.padStart(11)}`);
   for (const p of r.pipeline) {
-    lines.push(`${p.name.padEnd(14)} ${(p.wallMs / 1000).toFixed(2).padStart(9)} ${p.conditioningMs.toFixed(0).padStart(16)} ${p.stepMedianMs.toFixed(1).padStart(17)} ${p.decodeMs.toFixed(0).padStart(14)} ${(p.createMs / 1000).toFixed(1).padStart(11)}${p.finite ? '' : '  NON-FINITE'}`);
+    lines.push(`${p.name.padEnd(30)} ${(p.wallMs / 1000).toFixed(2).padStart(8)} ${p.conditioningMs.toFixed(0).padStart(16)} ${p.stepMedianMs.toFixed(1).padStart(17)} ${p.loopMs.toFixed(2).padStart(13)} ${p.decodeMs.toFixed(0).padStart(14)} ${(p.createMs / 1000).toFixed(1).padStart(11)}${p.finite ? '' : '  NON-FINITE'}`);
   }
+  lines.push('loop ms/step: the step minus its wait for the UNet (scheduler, guidance, preview, and any step noise not hidden behind the GPU)');
   const on = r.pipeline.find((p) => p.name === 'base adapter');
   const off = r.pipeline.find((p) => p.name === 'no adapter');
   if (on && off) lines.push(`with / without the image branch: ${(on.wallMs / off.wallMs).toFixed(3)}×`);
