@@ -7,7 +7,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { hugePng } from '../../scripts/make-test-images.mjs';
+import { hugePng } from '../assets/testImages';
 
 const ROOT = process.cwd();
 const ASSETS = join(ROOT, 'test', 'assets', 'images');

@@ -271,7 +271,7 @@ export const WIDGET_CHOICES: Readonly<Record<string, Readonly<Record<string, rea
 
 /** Numeric bounds ComfyUI checks on queue (min, max), for the widgets export writes. */
 export const WIDGET_RANGES: Readonly<Record<string, Readonly<Record<string, readonly [number, number]>>>> = Object.freeze({
-  KSampler: { seed: [0, 0xffffffffffffffff], steps: [1, 10000], cfg: [0, 100], denoise: [0, 1] },
+  KSampler: { seed: [0, 2 ** 64] /* 0xffffffffffffffff as a double */, steps: [1, 10000], cfg: [0, 100], denoise: [0, 1] },
   EmptyLatentImage: { width: [16, 16384], height: [16, 16384], batch_size: [1, 4096] },
   ImageScale: { width: [0, 16384], height: [0, 16384] },
   RepeatLatentBatch: { amount: [1, 64] },

@@ -1,13 +1,16 @@
 import { describe, expect, test } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-// The generator of the committed test images (node scripts/make-test-images.mjs).
-import { hugePng, tinyAssets } from '../../../scripts/make-test-images.mjs';
+// The generator of the committed test images.
+import { hugePng, tinyAssets } from '../../../test/assets/testImages';
 import { ImageInputError } from './errors';
 import { fitWithin, orientedSize, sniffImage } from './sniff';
 
-const assets = tinyAssets() as Record<string, Uint8Array>;
-const committed = (name: string) => new Uint8Array(readFileSync(fileURLToPath(new URL(`../../../test/assets/images/${name}`, import.meta.url))));
+const assets = tinyAssets();
+const assetPath = (name: string) => fileURLToPath(new URL(`../../../test/assets/images/${name}`, import.meta.url));
+const committed = (name: string) => new Uint8Array(readFileSync(assetPath(name)));
+// UPDATE_TEST_IMAGES=1 rewrites the committed files from the generator (then this test checks them).
+if (process.env.UPDATE_TEST_IMAGES) for (const [name, bytes] of Object.entries(assets)) writeFileSync(assetPath(name), bytes);
 
 function codeOf(f: () => unknown): { code: string; en: string; zh: string } {
   try { f(); } catch (e) {

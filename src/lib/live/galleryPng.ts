@@ -29,21 +29,45 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 
+export interface PngRows {
+  width: number;
+  height: number;
+  /** 0 grey, 2 RGB, 6 RGBA. */
+  colorType: 0 | 2 | 6;
+  bitDepth?: number;
+  /** Packed samples of each row, without the filter byte (filter 0 is added). */
+  rows?: Uint8Array[];
+  /** Replaces the compressed data (the test images' corrupt file). */
+  idat?: Uint8Array;
+}
+
+/** A PNG from raw rows: the writer under encodePng, and the test images' (test/assets/testImages.ts). */
+export function encodePngRows(o: PngRows, deflate: Deflate): Uint8Array {
+  const ihdr = new Uint8Array(13);
+  const v = new DataView(ihdr.buffer);
+  v.setUint32(0, o.width);
+  v.setUint32(4, o.height);
+  ihdr.set([o.bitDepth ?? 8, o.colorType, 0, 0, 0], 8); // deflate, adaptive filters, no interlace
+  let idat = o.idat;
+  if (!idat) {
+    const rows = o.rows ?? [];
+    const raw = new Uint8Array(rows.reduce((a, r) => a + 1 + r.length, 0));
+    let at = 0;
+    for (const r of rows) { raw.set(r, at + 1); at += 1 + r.length; }
+    idat = deflate(raw);
+  }
+  const parts = [Uint8Array.from(SIGNATURE), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))];
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let o2 = 0;
+  for (const p of parts) { out.set(p, o2); o2 += p.length; }
+  return out;
+}
+
 /** RGB8 row-major pixels → PNG bytes (filter 0 on every row). */
 export function encodePng(rgb: Uint8Array, width: number, height: number, deflate: Deflate): Uint8Array {
   if (rgb.length !== width * height * 3) throw new Error(`encodePng: ${rgb.length} bytes for ${width}×${height} RGB`);
-  const raw = new Uint8Array(height * (1 + width * 3));
-  for (let y = 0; y < height; y++) raw.set(rgb.subarray(y * width * 3, (y + 1) * width * 3), y * (1 + width * 3) + 1);
-  const ihdr = new Uint8Array(13);
-  const v = new DataView(ihdr.buffer);
-  v.setUint32(0, width);
-  v.setUint32(4, height);
-  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit, RGB, deflate, adaptive filters, no interlace
-  const parts = [Uint8Array.from(SIGNATURE), chunk('IHDR', ihdr), chunk('IDAT', deflate(raw)), chunk('IEND', new Uint8Array(0))];
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
+  const rows = Array.from({ length: height }, (_, y) => rgb.subarray(y * width * 3, (y + 1) * width * 3));
+  return encodePngRows({ width, height, colorType: 2, rows }, deflate);
 }
 
 /** PNG bytes → 8-bit pixels (grey, grey+alpha, RGB or RGBA; all five filters). Palette and 16-bit PNGs are refused. */

@@ -1,65 +1,24 @@
-// Tiny test images for the image-intake tests (src/lib/image, test/e2e/image.spec.ts), written
-// byte by byte so they are reproducible and a few hundred bytes each. Run:
-//   node scripts/make-test-images.mjs        # (re)writes test/assets/images/*
+// The tiny test images for the image-intake tests (src/lib/image, test/e2e/image.spec.ts), written
+// byte by byte so they are reproducible and a few hundred bytes each. src/lib/image/sniff.test.ts
+// checks that test/assets/images/* are exactly these bytes; to rewrite them after a change here:
+//   UPDATE_TEST_IMAGES=1 npx vitest run src/lib/image/sniff.test.ts
 // The 10000×10000 PNG is not committed (≈12 kB); the e2e spec builds it with `hugePng()`.
 import { deflateSync } from 'node:zlib';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { encodePngRows, type PngRows } from '../../src/lib/live/galleryPng';
 
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(bytes) {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type, data) {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  out.set(new TextEncoder().encode(type), 4);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
-
-const concat = (...parts) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
-  return out;
-};
-
-const PNG_SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
-
-/**
- * A PNG from raw rows. colorType 0 = grey, 2 = RGB, 6 = RGBA; `rows[y]` holds the packed
- * samples of row y (without the filter byte). `idat` replaces the compressed data (for corrupt files).
- */
-export function encodePng({ width, height, colorType, bitDepth = 8, rows, idat }) {
-  const ihdr = new Uint8Array(13);
-  const v = new DataView(ihdr.buffer);
-  v.setUint32(0, width);
-  v.setUint32(4, height);
-  ihdr[8] = bitDepth;
-  ihdr[9] = colorType;
-  const raw = idat ?? deflateSync(concat(...rows.map((r) => concat(Uint8Array.of(0), r))), { level: 9 });
-  return concat(PNG_SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', raw), chunk('IEND', new Uint8Array(0)));
-}
+const deflate9 = (raw: Uint8Array) => new Uint8Array(deflateSync(raw, { level: 9 }));
+export const encodePng = (o: PngRows) => encodePngRows(o, deflate9);
+type Pixel = number[];
 
 /** An RGB(A) PNG from pixels given as [r, g, b(, a)] per pixel, row-major. */
-export function pngFromPixels(width, height, pixels, alpha = false) {
+export function pngFromPixels(width: number, height: number, pixels: Pixel[], alpha = false): Uint8Array {
   const ch = alpha ? 4 : 3;
   const rows = Array.from({ length: height }, (_, y) => Uint8Array.from(pixels.slice(y * width, (y + 1) * width).flatMap((p) => p.slice(0, ch))));
   return encodePng({ width, height, colorType: alpha ? 6 : 2, rows });
 }
 
 /** A width×height black PNG at 1 bit per pixel: 10000×10000 deflates to about 12 kB. */
-export function hugePng(width = 10000, height = 10000) {
+export function hugePng(width = 10000, height = 10000): Uint8Array {
   const row = new Uint8Array(Math.ceil(width / 8));
   return encodePng({ width, height, colorType: 0, bitDepth: 1, rows: Array.from({ length: height }, () => row) });
 }
@@ -68,9 +27,9 @@ export function hugePng(width = 10000, height = 10000) {
  * A GIF89a whose frames are width×height indices into a 4-colour palette, looping. LZW with a
  * clear code before every pair of codes, so the code width stays at 3 bits (valid, just not small).
  */
-export function encodeGif(width, height, palette, frames) {
-  const bytes = [];
-  const u16 = (n) => bytes.push(n & 0xff, n >> 8);
+export function encodeGif(width: number, height: number, palette: Pixel[], frames: number[][]): Uint8Array {
+  const bytes: number[] = [];
+  const u16 = (n: number) => bytes.push(n & 0xff, n >> 8);
   bytes.push(...new TextEncoder().encode('GIF89a'));
   u16(width); u16(height);
   bytes.push(0xf1, 0, 0); // global colour table of 4 entries, 8-bit colour resolution
@@ -80,10 +39,10 @@ export function encodeGif(width, height, palette, frames) {
     bytes.push(0x21, 0xf9, 4, 0, 10, 0, 0, 0); // graphic control: 0.1 s
     bytes.push(0x2c); u16(0); u16(0); u16(width); u16(height); bytes.push(0);
     const CLEAR = 4; const END = 5;
-    const codes = [];
+    const codes: number[] = [];
     for (let i = 0; i < frame.length; i += 2) codes.push(CLEAR, ...frame.slice(i, i + 2));
     codes.push(END);
-    let acc = 0; let nbits = 0; const data = [];
+    let acc = 0; let nbits = 0; const data: number[] = [];
     for (const c of codes) { acc |= c << nbits; nbits += 3; while (nbits >= 8) { data.push(acc & 0xff); acc >>= 8; nbits -= 8; } }
     if (nbits > 0) data.push(acc & 0xff);
     bytes.push(2, data.length, ...data, 0);
@@ -92,13 +51,13 @@ export function encodeGif(width, height, palette, frames) {
   return Uint8Array.from(bytes);
 }
 
-const RED = [255, 0, 0];
-const GREEN = [0, 255, 0];
-const BLUE = [0, 0, 255];
-const WHITE = [255, 255, 255];
+const RED: Pixel = [255, 0, 0];
+const GREEN: Pixel = [0, 255, 0];
+const BLUE: Pixel = [0, 0, 255];
+const WHITE: Pixel = [255, 255, 255];
 
 /** The committed assets, by file name. */
-export function tinyAssets() {
+export function tinyAssets(): Record<string, Uint8Array> {
   const opaque = pngFromPixels(3, 2, [RED, GREEN, BLUE, WHITE, [0, 0, 0], [128, 64, 32]]);
   const full8 = pngFromPixels(8, 8, Array.from({ length: 64 }, (_, i) => [i * 4, 255 - i * 4, (i * 37) & 255]));
   return {
@@ -112,13 +71,4 @@ export function tinyAssets() {
     'not-an-image.txt': new TextEncoder().encode('This is a text file, not a picture.\n'),
     'empty.png': new Uint8Array(0),
   };
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const dir = fileURLToPath(new URL('../test/assets/images/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  for (const [name, bytes] of Object.entries(tinyAssets())) {
-    writeFileSync(dir + name, bytes);
-    console.log(`${name}: ${bytes.length} bytes`);
-  }
 }
