@@ -33,6 +33,28 @@ async function openLab(page: Page, url = URL_EN) {
 const state = (lab: Locator) => lab.evaluate((el) => (el as unknown as LabApi).getState());
 const setState = (lab: Locator, s: unknown) => lab.evaluate((el, v) => (el as unknown as LabApi).setState(v), s);
 
+/** The tiny fixture networks: the panel told how to build them; returns what picks their files. */
+async function useTinyNetworks(lab: Locator, provider: 'webgpu' | 'wasm') {
+  const { configs } = tinyWeights();
+  const textIn = loadFixtureFile('clip_text', 'inputs.safetensors').file;
+  const ids = Array.from(textIn.ints('input_ids').slice(0, 77));
+  const emptyIds = Array.from(textIn.ints('uncond_input_ids'));
+  await lab.evaluate((el, a) => {
+    (el as unknown as { advanced: unknown }).advanced = {
+      loadOptions: { provider: a.provider, floatType: 'float32', configs: a.configs, schedulerConfig: a.sched, emptyPromptIds: a.emptyIds },
+      prompts: { prompt: { ids: a.ids }, negativePrompt: { ids: a.emptyIds } },
+    };
+  }, { provider, configs: JSON.parse(JSON.stringify(configs)), sched: pipelineConfig().scheduler_config, ids, emptyIds });
+  return async () => {
+    const file = (name: string, ...p: string[]) => ({ name, mimeType: 'application/octet-stream', buffer: readFileSync(fixture(...p)) });
+    await lab.locator('[data-live="model-files"]').setInputFiles([
+      file('unet.safetensors', 'unet', 'weights.safetensors'), file('vae.safetensors', 'vae', 'weights.safetensors'),
+      file('text_encoder.safetensors', 'clip_text', 'weights.safetensors'), file('image_encoder.safetensors', 'clip_vision', 'weights.safetensors'),
+      file('ip-adapter_sd15.safetensors', 'unet', 'ip-adapter_sd15.safetensors'),
+    ]);
+  };
+}
+
 async function axeClean(page: Page) {
   const axe = await new AxeBuilder({ page }).include('ipa-lab-live').analyze();
   expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
@@ -224,28 +246,14 @@ test('tiny networks on WebGPU: preview per step, same seed = same pixels, two re
   test.setTimeout(900_000); // the tiny pipeline (its VAE decode above all) is slow on SwiftShader's CPU WebGPU
   const { foreign } = guardOrigins(page);
   const lab = await openLab(page);
-  const { configs } = tinyWeights();
-  const textIn = loadFixtureFile('clip_text', 'inputs.safetensors').file;
-  const ids = Array.from(textIn.ints('input_ids').slice(0, 77));
-  const emptyIds = Array.from(textIn.ints('uncond_input_ids'));
-  await lab.evaluate((el, a) => {
-    (el as unknown as { advanced: unknown }).advanced = {
-      loadOptions: { provider: 'webgpu', floatType: 'float32', configs: a.configs, schedulerConfig: a.sched, emptyPromptIds: a.emptyIds },
-      prompts: { prompt: { ids: a.ids }, negativePrompt: { ids: a.emptyIds } },
-    };
-  }, { configs: JSON.parse(JSON.stringify(configs)), sched: pipelineConfig().scheduler_config, ids, emptyIds });
+  const pickFiles = await useTinyNetworks(lab, 'webgpu');
   // SwiftShader is a software GPU: the fast path was turned on (LCM-LoRA + lcm); these networks have no LoRA
   expect((await state(lab)).scheduler).toBe('lcm');
   await expect(lab.locator('[data-live="fast-note"]')).toContainText('software');
   await expect(lab.locator('[data-live="fast-path"]')).toBeChecked();
   await lab.locator('[data-live="fast-path"]').uncheck();
   expect((await state(lab)).loras).toEqual([]);
-  const file = (name: string, ...p: string[]) => ({ name, mimeType: 'application/octet-stream', buffer: readFileSync(fixture(...p)) });
-  await lab.locator('[data-live="model-files"]').setInputFiles([
-    file('unet.safetensors', 'unet', 'weights.safetensors'), file('vae.safetensors', 'vae', 'weights.safetensors'),
-    file('text_encoder.safetensors', 'clip_text', 'weights.safetensors'), file('image_encoder.safetensors', 'clip_vision', 'weights.safetensors'),
-    file('ip-adapter_sd15.safetensors', 'unet', 'ip-adapter_sd15.safetensors'),
-  ]);
+  await pickFiles();
   // the size first: the sessions are made for it (static shapes)
   await setState(lab, { width: 64, height: 64, steps: 2, scheduler: 'ddim', seed: 7, cfg: 7.5 });
   await expect(lab.locator('[data-live="load"]')).toBeEnabled();
@@ -323,5 +331,50 @@ test('tiny networks on WebGPU: preview per step, same seed = same pixels, two re
   await expect(lab.locator('[data-attention="layer"]')).toHaveValue('0');
   await expect(lab.locator('[data-attention="description"]')).toContainText('layer 0');
   await axeClean(page);
+  expect(foreign).toEqual([]);
+});
+
+test('tiny networks on wasm: image to image with denoise, and an image as the negative, end to end through the panel', async ({ page }) => {
+  test.setTimeout(300_000);
+  const { foreign } = guardOrigins(page);
+  const lab = await openLab(page);
+  // wasm: the same worker and pipeline as WebGPU, fast enough on this CPU for a few more runs
+  const pickFiles = await useTinyNetworks(lab, 'wasm');
+  await lab.locator('[data-live="fast-path"]').uncheck();
+  await pickFiles();
+  await setState(lab, { width: 64, height: 64, steps: 4, scheduler: 'ddim', seed: 7, cfg: 7.5 });
+  await lab.locator('[data-live="load"]').click();
+  await expect(lab.locator('[data-live="load-status"]')).toContainText('Loaded on wasm', { timeout: 90_000 });
+  await lab.locator('[data-live="reference"]').first().setInputFiles(PICTURE);
+  await expect(lab.locator('[data-live="ref-status"]').first()).toContainText('224×224');
+  const generate = async () => {
+    await lab.locator('[data-live="generate"]').click();
+    await expect(lab.locator('[data-live="status"]')).toContainText('Done', { timeout: 120_000 });
+    return lab.locator('[data-live="result"]').evaluate((c) => Array.from((c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 64, 64).data));
+  };
+  const TRANSPARENT = join(process.cwd(), 'test', 'assets', 'images', 'transparent-2x2.png');
+  const plain = await generate();
+
+  // image to image: an init image (composited on white) encoded by the VAE, KSampler's denoise 0.6
+  await lab.locator('[data-live="img2img"]').check();
+  await lab.locator('[data-live="init-image"]').setInputFiles(TRANSPARENT);
+  await expect(lab.locator('[data-live="init-status"]')).toContainText('2×2');
+  expect(await state(lab)).toMatchObject({ denoise: 0.6, initImage: expect.any(String) });
+  const i2i = await generate();
+  expect(i2i).not.toEqual(plain);
+  expect(await generate()).toEqual(i2i); // same seed, same init image: same pixels
+  await setState(lab, { denoise: 0.3 });
+  expect(await generate()).not.toEqual(i2i);
+  await lab.locator('[data-live="img2img"]').uncheck();
+  expect((await state(lab)).initImage).toBeNull();
+  expect(await generate()).toEqual(plain); // off again: the text-to-image run comes back exactly
+
+  // an image as the adapter's negative (IPAdapterAdvanced's image_negative)
+  const first = lab.locator('fieldset.live-adapter').nth(0);
+  await first.locator('[data-live="negative"] select').first().selectOption('image');
+  await first.locator('[data-live="negative-image"]').setInputFiles(TRANSPARENT);
+  await expect.poll(async () => (await state(lab)).adapters[0].negative).toMatchObject({ kind: 'image', image: { name: expect.any(String) } });
+  expect(await generate()).not.toEqual(plain);
+  await expect(lab.locator('[data-history]')).toHaveCount(6);
   expect(foreign).toEqual([]);
 });
