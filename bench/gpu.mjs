@@ -27,12 +27,11 @@ const flag = (name) => args.includes(name);
 const opt = (name, fallback) => { const i = args.indexOf(name); return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback; };
 
 // Base flags as the WebGPU tests use them; the GPU ones make Chromium's Dawn use Vulkan on a
-// headless Linux GPU machine (no display, no surface) instead of refusing the adapter.
-export const BASE_FLAGS = [
-  '--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic', '--disable-default-apps',
-];
-export const GPU_FLAGS = ['--enable-features=Vulkan', '--use-angle=vulkan', '--disable-vulkan-surface', '--ignore-gpu-blocklist'];
+// headless Linux GPU machine (no display, no surface) instead of refusing the adapter. Shared
+// with the gallery's WebGPU route (scripts/gallery-webgpu.ts).
+const FLAGS = JSON.parse(readFileSync(join(root, 'bench/gpu/chromium-flags.json'), 'utf8'));
+export const BASE_FLAGS = FLAGS.base;
+export const GPU_FLAGS = FLAGS.gpu;
 
 // ---- configs for the page
 

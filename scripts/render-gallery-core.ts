@@ -1,10 +1,12 @@
 /**
  * Renders the gallery (models/gallery.json) with real weights through the same pipeline host as
- * the live lab's worker (src/lib/pipeline/host.ts), on onnxruntime-web's wasm provider in Node,
- * into a folder of PNGs plus index.json (the exact settings, model files with SHA-256, seed,
- * time, machine). Run through scripts/render-gallery.mjs:
+ * the live lab's worker (src/lib/pipeline/host.ts) into a folder of PNGs plus index.json (the
+ * exact settings, model files with SHA-256, seed, time, machine). Two routes: onnxruntime-web's
+ * wasm provider in Node (small networks: its heap is 4 GiB), or `--webgpu`, the host in headless
+ * Chromium on a GPU (scripts/gallery-webgpu.ts; fp16 where the adapter has shader-f16). Run
+ * through scripts/render-gallery.mjs:
  *
- *   node scripts/render-gallery.mjs --weights ~/ComfyUI/models [--out public/gallery] [--only id,id]
+ *   node scripts/render-gallery.mjs --weights ~/ComfyUI/models --webgpu [--chromium PATH] [--out public/gallery] [--only id,id]
  *
  * `--weights` is a ComfyUI models/ folder or a folder of diffusers-layout files; each
  * .safetensors file is recognised by its header (src/lib/weights/detect).
@@ -17,7 +19,8 @@ import { cpus, platform } from 'node:os';
 import { deflateSync, inflateSync } from 'node:zlib';
 import type * as Ort from 'onnxruntime-web';
 import { createPipelineHost } from '../src/lib/pipeline/host';
-import type { LoadedInfo, LoadOptions, ModelFile, ModelFiles, Reply } from '../src/lib/pipeline/protocol';
+import type { LoadedInfo, LoadOptions, ModelFile, ModelFiles, Reply, Request } from '../src/lib/pipeline/protocol';
+import { openWebGpuHost } from './gallery-webgpu';
 import type { GenerateResult } from '../src/lib/pipeline/generate';
 import { detectFromBytes, describe, type Detected } from '../src/lib/weights/detect';
 import { headerLength } from '../src/lib/weights/safetensors';
@@ -70,7 +73,12 @@ function detectFile(path: string): Detected {
 
 /** A render's inputs: the weight files by role as the host takes them, and what index.json says of them. */
 export interface RenderInput {
-  ort: typeof Ort;
+  /** The wasm route: a host made here on this onnxruntime. */
+  ort?: typeof Ort;
+  /** Or a host elsewhere (the WebGPU route's page): one request in, its answer out. */
+  ask?: (msg: Request) => Promise<Reply>;
+  /** The WebGPU route's runtime and adapter, for index.json. */
+  machine?: { runtime: string; device?: string };
   files: ModelFiles;
   models: GalleryModelFile[];
   gallery: GallerySettingsFile;
@@ -87,12 +95,18 @@ export interface RenderInput {
 /** The core: load once, render each entry, write `<id>.png` and index.json. Returns the index. */
 export async function renderGalleryToFolder(r: RenderInput): Promise<GalleryIndex> {
   const log = r.log ?? (() => {});
-  const replies: Reply[] = [];
-  const host = createPipelineHost({ ort: r.ort, post: (reply) => replies.push(reply) });
-  const ask = async (msg: Parameters<typeof host.handle>[0]): Promise<Reply> => {
-    const from = replies.length;
-    await host.handle(msg);
-    const answer = replies.slice(from).find((x) => x.type !== 'load-progress' && x.type !== 'progress');
+  const inProcess = (ort: typeof Ort) => {
+    const replies: Reply[] = [];
+    const host = createPipelineHost({ ort, post: (reply) => replies.push(reply) });
+    return async (msg: Request): Promise<Reply | undefined> => {
+      const from = replies.length;
+      await host.handle(msg);
+      return replies.slice(from).find((x) => x.type !== 'load-progress' && x.type !== 'progress');
+    };
+  };
+  const send = r.ask ?? inProcess(r.ort!);
+  const ask = async (msg: Request): Promise<Reply> => {
+    const answer = await send(msg);
     if (!answer) throw new GalleryError({ en: `The pipeline gave no answer to ${msg.type}.`, zh: `流水线没有回应 ${msg.type} 请求。` }, 'render');
     if (answer.type === 'error') throw new GalleryError({ en: `The pipeline refused (${answer.code}): ${answer.message}`, zh: `流水线报错（${answer.code}）：${answer.message}` }, 'render');
     return answer;
@@ -115,7 +129,7 @@ export async function renderGalleryToFolder(r: RenderInput): Promise<GalleryInde
   }
 
   log('loading the networks…');
-  const loaded = await ask({ type: 'load', id: 1, files: r.files, options: { provider: 'wasm', ...r.loadOptions } });
+  const loaded = await ask({ type: 'load', id: 1, files: r.files, options: { provider: r.ask ? 'webgpu' : 'wasm', ...r.loadOptions } });
   const info = (loaded as Extract<Reply, { type: 'loaded' }>).info as LoadedInfo;
   mkdirSync(r.outDir, { recursive: true });
   const renders: GalleryRender[] = [];
@@ -140,11 +154,15 @@ export async function renderGalleryToFolder(r: RenderInput): Promise<GalleryInde
   }
   const index: GalleryIndex = {
     version: 1, testNetworks: r.testNetworks, renderedAt: new Date().toISOString(),
-    machine: { platform: `${platform()} ${process.arch}`, cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}`, runtime: `Node ${process.version}, onnxruntime-web ${r.ort.env.versions?.web ?? ''}`.trim(), provider: info.provider, floatType: info.floatType, device: info.device },
+    machine: {
+      platform: `${platform()} ${process.arch}`, cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}`,
+      runtime: r.machine?.runtime ?? `Node ${process.version}, onnxruntime-web ${r.ort?.env.versions?.web ?? ''}`.trim(),
+      provider: info.provider, floatType: info.floatType, device: r.machine?.device ?? info.device,
+    },
     models: r.models, renders,
   };
   writeFileSync(join(r.outDir, 'index.json'), `${JSON.stringify(index, null, 2)}\n`);
-  await host.handle({ type: 'unload', id: 999 });
+  await send({ type: 'unload', id: 999 });
   return index;
 }
 
@@ -162,7 +180,7 @@ async function main(argv: string[]): Promise<number> {
   const repoRoot = resolve(process.env.IPA_REPO_ROOT ?? new URL('..', import.meta.url).pathname);
   const weights = opt('--weights');
   if (!weights) {
-    console.error('Usage: node scripts/render-gallery.mjs --weights <ComfyUI models folder or diffusers files> [--out public/gallery] [--settings models/gallery.json] [--only id,id]\n用法：node scripts/render-gallery.mjs --weights <ComfyUI 的 models 文件夹或 diffusers 权重文件夹> [--out public/gallery] [--only id,id]');
+    console.error('Usage: node scripts/render-gallery.mjs --weights <ComfyUI models folder or diffusers files> [--webgpu [--chromium PATH]] [--out public/gallery] [--settings models/gallery.json] [--only id,id]\n用法：node scripts/render-gallery.mjs --weights <ComfyUI 的 models 文件夹或 diffusers 权重文件夹> [--webgpu [--chromium 路径]] [--out public/gallery] [--only id,id]');
     return 2;
   }
   try {
@@ -171,10 +189,11 @@ async function main(argv: string[]): Promise<number> {
     const chosen = chooseGalleryFiles(found, weights);
     const used = Object.values(chosen).filter(Boolean) as FoundFile[];
     for (const f of used) console.log(`${f.name}: ${describe(f.detected)}`);
-    if (fp32Bytes(used) > WASM_HEAP_BUDGET) {
+    const webgpu = argv.includes('--webgpu');
+    if (!webgpu && fp32Bytes(used) > WASM_HEAP_BUDGET) {
       throw new GalleryError({
-        en: `These networks need about ${(fp32Bytes(used) / 1e9).toFixed(1)} GB as float32, more than onnxruntime-web's wasm heap holds (4 GiB, shared by every session). Rendering SD1.5 + ViT-H needs the WebGPU route (fp16 on a GPU), which this script does not have yet; see README "Gallery".`,
-        zh: `这些网络按 float32 约需 ${(fp32Bytes(used) / 1e9).toFixed(1)} GB，超过 onnxruntime-web 的 wasm 内存上限（4 GiB，所有会话共用）。SD1.5 + ViT-H 的真实出图需要走 WebGPU（显卡上的 fp16），这个脚本暂时还没有这条路径；见 README 的 "Gallery" 一节。`,
+        en: `These networks need about ${(fp32Bytes(used) / 1e9).toFixed(1)} GB as float32, more than onnxruntime-web's wasm heap holds (4 GiB, shared by every session). Add --webgpu to render on this machine's GPU in headless Chromium; see README "Gallery".`,
+        zh: `这些网络按 float32 约需 ${(fp32Bytes(used) / 1e9).toFixed(1)} GB，超过 onnxruntime-web 的 wasm 内存上限（4 GiB，所有会话共用）。加上 --webgpu，就会在无头 Chromium 里用本机显卡出图；见 README 的 "Gallery" 一节。`,
       }, 'weights-wrong');
     }
     const file = async (f: FoundFile): Promise<ModelFile> => ({ name: basename(f.path), data: await openAsBlob(f.path) });
@@ -186,12 +205,23 @@ async function main(argv: string[]): Promise<number> {
     const roles: [string, FoundFile | undefined][] = [['checkpoint', chosen.checkpoint], ['unet', chosen.unet], ['vae', chosen.vae], ['text encoder', chosen.textEncoder], ['image encoder', chosen.imageEncoder], ['ip-adapter', chosen.adapter]];
     const models: GalleryModelFile[] = [];
     for (const [role, f] of roles) if (f) models.push({ role, name: basename(f.path), bytes: f.bytes, sha256: await sha256File(f.path), detected: describe(f.detected) });
-    const ort = await import('onnxruntime-web');
-    ort.env.wasm.numThreads = 1;
-    const index = await renderGalleryToFolder({
-      ort: ort as unknown as typeof Ort, files, models, gallery, repoRoot, outDir: resolve(opt('--out') ?? join(repoRoot, 'public/gallery')),
-      testNetworks: false, only: opt('--only')?.split(','), log: (l) => console.log(l),
-    });
+    const common = { files, models, gallery, repoRoot, outDir: resolve(opt('--out') ?? join(repoRoot, 'public/gallery')), testNetworks: false, only: opt('--only')?.split(','), log: (l: string) => console.log(l) };
+    let index: GalleryIndex;
+    if (webgpu) {
+      const host = await openWebGpuHost({ repoRoot, chromiumPath: opt('--chromium') });
+      try {
+        if (host.adapter.fallback) throw new GalleryError({ en: `Chromium's only WebGPU adapter here is a software one (${host.adapter.description}): real networks would take hours. Run on a machine with a GPU.`, zh: `这里 Chromium 只有软件模拟的 WebGPU（${host.adapter.description}）：真实网络要跑几个小时。请在有显卡的机器上运行。` }, 'render');
+        console.log(`WebGPU adapter: ${host.adapter.description}; ${host.adapter.f16 ? 'fp16' : 'fp32 (no shader-f16)'}`);
+        index = await renderGalleryToFolder({
+          ...common, ask: host.ask, loadOptions: { floatType: host.adapter.f16 ? 'float16' : 'float32' },
+          machine: { runtime: `Chromium ${host.browserVersion}, WebGPU`, device: host.adapter.description },
+        });
+      } finally { await host.close(); }
+    } else {
+      const ort = await import('onnxruntime-web');
+      ort.env.wasm.numThreads = 1;
+      index = await renderGalleryToFolder({ ...common, ort: ort as unknown as typeof Ort });
+    }
     console.log(`${index.renders.length} images rendered.`);
     return 0;
   } catch (e) {

@@ -11,7 +11,7 @@ mkdirSync(outDir, { recursive: true });
 const outfile = join(outDir, 'render-gallery.bundle.mjs');
 await build({
   entryPoints: [join(root, 'scripts/render-gallery-core.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20',
-  outfile, external: ['onnxruntime-web'], logLevel: 'error',
+  outfile, external: ['onnxruntime-web', 'esbuild', '@playwright/test', 'playwright', 'playwright-core'], logLevel: 'error',
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
 const r = spawnSync(process.execPath, [outfile, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, IPA_REPO_ROOT: root, IPA_RENDER_GALLERY_MAIN: '1' } });

@@ -28,8 +28,8 @@ export const G = {
     zh: '如果你的硬盘上有权重（ComfyUI 的 models 文件夹：一个 SD1.5 底模、ViT-H 图像编码器和 ip-adapter_sd15.safetensors），运行：',
   },
   howToNote: {
-    en: 'It writes the PNGs and index.json (exact settings, model file names and SHA-256, seed, time, machine) into public/gallery/. To be plain about today: the script runs the pipeline on onnxruntime’s CPU (wasm) build, whose 4 GiB memory cannot hold full-size SD1.5 + ViT-H, so with the real weights it stops with that message; the GPU route that will render them is not built yet. Meanwhile, the live lab runs the same settings on your own GPU:',
-    zh: '它会把 PNG 和 index.json（完整参数、模型文件名和 SHA-256、种子、耗时、机器）写进 public/gallery/。坦白说明现状：这个脚本目前用 onnxruntime 的 CPU（wasm）版本运行流水线，它最多 4 GiB 的内存装不下完整尺寸的 SD1.5 + ViT-H，所以用真实权重时会给出这个提示并停止；能渲染真实权重的显卡路径还没有做好。在那之前，你可以在实时实验里用自己的显卡跑同样的参数：',
+    en: 'It writes the PNGs and index.json (exact settings, model file names and SHA-256, seed, time, machine) into public/gallery/. With --webgpu it runs the live lab’s pipeline in headless Chromium on your GPU (fp16 where the GPU offers it, else fp32); without it, on onnxruntime’s CPU (wasm) build, whose 4 GiB memory cannot hold full-size SD1.5 + ViT-H, so real weights need --webgpu. No one has rendered the real gallery yet, so this page shows none. Meanwhile, the live lab runs the same settings on your own GPU:',
+    zh: '它会把 PNG 和 index.json（完整参数、模型文件名和 SHA-256、种子、耗时、机器）写进 public/gallery/。加上 --webgpu，它会在无头 Chromium 里用你的显卡跑实时实验的同一条流水线（显卡支持就用 fp16，否则 fp32）；不加的话走 onnxruntime 的 CPU（wasm）版本，最多 4 GiB 内存装不下完整尺寸的 SD1.5 + ViT-H，所以真实权重要用 --webgpu。目前还没有人渲染过真实的图库，所以这一页暂时是空的。在那之前，你可以在实时实验里用自己的显卡跑同样的参数：',
   },
   liveLink: { en: 'the live lab (lesson 9)', zh: '实时实验（第 9 课）' },
   downloadsLink: { en: 'get the weights', zh: '获取权重' },
