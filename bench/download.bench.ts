@@ -11,13 +11,13 @@
 import { test } from 'vitest';
 import { startHfServer } from '../test/e2e/support/hf-server';
 import { serverFiles, testManifest } from '../test/e2e/support/test-manifest';
+import { downloadAll } from '../test/e2e/support/download-all';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { MemoryStore, type ByteStore } from '../src/lib/storage/store';
 import { WeightCache } from '../src/lib/storage/cache';
 import { defaultSelection, validateManifest, DEFAULT_SETTINGS } from '../src/lib/download/manifest';
-import { jobsFor, manifestFetch, prepareAll } from '../src/lib/download/session';
-import { download, guardedFetch, httpSource, prepare, runDownloads, type Context, type FileJob } from '../src/lib/download/fetcher';
+import { download, guardedFetch, httpSource, prepare, type Context, type FileJob } from '../src/lib/download/fetcher';
 import { sha256Hex } from '../src/lib/download/sha256';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -55,9 +55,7 @@ test('download: bytes per visit, throughput against a plain fetch', async () => 
     const store = new MemoryStore();
     for (const visit of ['first', 'second']) {
       const mark = hf.log.length;
-      const ctx: Context = { cache: new WeightCache(store), settings: m.settings };
-      const prep = await prepareAll(jobsFor(m, defaultSelection(m), manifestFetch(m)), ctx);
-      await runDownloads(prep.prepared, ctx);
+      await downloadAll(m, defaultSelection(m), new WeightCache(store));
       const reqs = hf.log.length - mark;
       console.log(`${visit} visit (default choice, tiny weights): ${hf.sentBytes(undefined, mark)} bytes fetched in ${reqs} requests; stored ${store.usedBytes} bytes`);
     }

@@ -7,11 +7,8 @@ import { test } from 'vitest';
 import os from 'node:os';
 import { startHfServer } from '../test/e2e/support/hf-server';
 import { serverFiles, testManifest } from '../test/e2e/support/test-manifest';
-import { MemoryStore } from '../src/lib/storage/store';
-import { WeightCache } from '../src/lib/storage/cache';
+import { downloadAll } from '../test/e2e/support/download-all';
 import { defaultSelection, validateManifest } from '../src/lib/download/manifest';
-import { jobsFor, manifestFetch, prepareAll } from '../src/lib/download/session';
-import { runDownloads } from '../src/lib/download/fetcher';
 import { findCachedModels } from '../src/lib/live/cachedModels';
 import { createPipelineHost } from '../src/lib/pipeline/host';
 import type { Reply } from '../src/lib/pipeline/protocol';
@@ -23,10 +20,7 @@ test('start → first image with cached tiny weights (use downloaded models, was
   const hf = await startHfServer(serverFiles());
   try {
     const m = validateManifest(testManifest(hf.hub, hf.cdn));
-    const cache = new WeightCache(new MemoryStore());
-    const ctx = { cache, settings: m.settings };
-    const sel = { ...defaultSelection(m), dtype: 'keep' as const };
-    await runDownloads((await prepareAll(jobsFor(m, sel, manifestFetch(m)), ctx)).prepared, ctx);
+    const { cache } = await downloadAll(m, { ...defaultSelection(m), dtype: 'keep' });
 
     const textIn = loadFixtureFile('clip_text', 'inputs.safetensors').file;
     const ids = Array.from(textIn.ints('input_ids').slice(0, 77));

@@ -92,7 +92,8 @@ test('tiny pipeline on onnxruntime-web wasm in Node (64×64 image, CFG batch 2, 
   const s = { ...fixtureSettings(t), keepLatents: false, initialNoise: undefined };
   await generate(t.runners, t.info, s); // warm-up
   console.log('');
-  for (const [label, extra] of [['with adapter', {}], ['no adapter', { adapters: [] }], ['CFG as two calls', { cfgMode: 'separate' as const }]] as const) {
+  const runs: [string, Partial<GenerateSettings>][] = [['with adapter', {}], ['no adapter', { adapters: [] }], ['CFG as two calls', { cfgMode: 'separate' }]];
+  for (const [label, extra] of runs) {
     const r = await generate(t.runners, t.info, { ...s, ...extra, steps: 20, scheduler: 'euler' });
     const step = median(r.timings.stepMs);
     console.log(`  ${label.padEnd(17)} ${(1000 / step).toFixed(1)} steps/s (median step ${fmt(step)}); 20 steps + decode ${r.timings.totalMs.toFixed(0)} ms (decode ${r.timings.decodeMs.toFixed(0)} ms)`);

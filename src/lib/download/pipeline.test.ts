@@ -5,16 +5,14 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startHfServer, type HfServer } from '../../../test/e2e/support/hf-server';
 import { serverFiles, testManifest } from '../../../test/e2e/support/test-manifest';
+import { downloadAll } from '../../../test/e2e/support/download-all';
 import { ort, relativeError } from '../../../test/ort';
 import { loadFixtureFile } from '../../../test/load-fixture';
-import { MemoryStore } from '../storage/store';
-import { WeightCache } from '../storage/cache';
 import { createPipelineHost } from '../pipeline/host';
 import { fixtureSettings, pipelineConfig, tinyWeights, type TinyPipeline } from '../pipeline/tinyFixture.testutil';
 import type { Reply } from '../pipeline/protocol';
-import { runDownloads } from './fetcher';
 import { defaultSelection, validateManifest, type Manifest, type StoreDType } from './manifest';
-import { jobsFor, manifestFetch, modelFiles, pipelineFiles, prepareAll } from './session';
+import { modelFiles, pipelineFiles } from './session';
 
 let hf: HfServer;
 let m: Manifest;
@@ -30,11 +28,8 @@ const tiny = { ids: [textIn.ints('input_ids').slice(0, 77)], emptyIds: textIn.in
 const want = loadFixtureFile('pipeline_sd15', 'outputs.safetensors').file.float32('image');
 
 async function generateFrom(dtype: StoreDType): Promise<number> {
-  const cache = new WeightCache(new MemoryStore());
   const sel = { ...defaultSelection(m), img2img: true, dtype };
-  const ctx = { cache, settings: m.settings };
-  const prep = await prepareAll(jobsFor(m, sel, manifestFetch(m)), ctx);
-  const run = await runDownloads(prep.prepared, ctx);
+  const { cache, run } = await downloadAll(m, sel);
   expect(run.files.filter((f) => f.error)).toEqual([]);
   const files = pipelineFiles(await modelFiles(cache, m, sel));
 

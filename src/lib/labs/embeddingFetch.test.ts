@@ -6,14 +6,15 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startHfServer, type HfServer } from '../../../test/e2e/support/hf-server';
 import { fixtureFiles, serverFiles, serverPath, testManifest } from '../../../test/e2e/support/test-manifest';
+import { downloadAll } from '../../../test/e2e/support/download-all';
 import { makeSafetensors } from '../../../test/make-safetensors';
 import { MemoryStore } from '../storage/store';
 import { WeightCache } from '../storage/cache';
 import { parseSafetensors, parseSafetensorsHeader } from '../weights/safetensors';
 import { DownloadError } from '../download/errors';
-import { runDownloads, type Context } from '../download/fetcher';
+import type { Context } from '../download/fetcher';
 import { defaultSelection, validateManifest, type Manifest } from '../download/manifest';
-import { jobsFor, manifestFetch, prepareAll } from '../download/session';
+import { manifestFetch } from '../download/session';
 import { downloadTable, findCachedTable, prepareTableFetch, readCachedTable, textEncoderFiles } from './embeddingFetch';
 import { TableError, TOKEN_EMBEDDING_KEYS } from './embeddingTable';
 
@@ -54,9 +55,7 @@ describe('the live lab\'s download', () => {
   test('a cached text encoder gives the table with no request at all, only its bytes read', async () => {
     const cache = new WeightCache(new MemoryStore());
     expect(await findCachedTable(cache, m)).toBeUndefined();
-    const ctx = ctxFor(cache);
-    const prep = await prepareAll(jobsFor(m, { ...defaultSelection(m), dtype: 'keep' }, manifestFetch(m)), ctx);
-    const run = await runDownloads(prep.prepared, ctx);
+    const { run } = await downloadAll(m, { ...defaultSelection(m), dtype: 'keep' }, cache);
     expect(run.files.filter((f) => f.error)).toEqual([]);
 
     const mark = hf.log.length;
@@ -70,10 +69,7 @@ describe('the live lab\'s download', () => {
   });
 
   test('stored as fp16 by the live lab: converted back to Float32', async () => {
-    const cache = new WeightCache(new MemoryStore());
-    const ctx = ctxFor(cache);
-    const prep = await prepareAll(jobsFor(m, defaultSelection(m), manifestFetch(m)), ctx);
-    await runDownloads(prep.prepared, ctx);
+    const { cache } = await downloadAll(m, defaultSelection(m));
     const table = await readCachedTable(cache, m, (await findCachedTable(cache, m))!);
     expect(table.dtype).toBe('F16');
     for (let i = 0; i < want.length; i += 97) expect(table.data[i]).toBeCloseTo(want[i], 2);

@@ -2,11 +2,10 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startHfServer, type HfServer } from '../../../test/e2e/support/hf-server';
 import { serverFiles, testManifest } from '../../../test/e2e/support/test-manifest';
+import { downloadAll } from '../../../test/e2e/support/download-all';
 import { MemoryStore } from '../storage/store';
 import { WeightCache } from '../storage/cache';
-import { runDownloads } from '../download/fetcher';
 import { defaultSelection, validateManifest, type Manifest } from '../download/manifest';
-import { jobsFor, manifestFetch, prepareAll } from '../download/session';
 import { findCachedModels } from './cachedModels';
 import { LCM_LORA_NAME } from './fastPath';
 
@@ -22,9 +21,7 @@ test('an empty cache gives null; after a download, the cached set (base, adapter
   const cache = new WeightCache(new MemoryStore());
   expect(await findCachedModels(cache, m)).toBeNull();
   const sel = { ...defaultSelection(m, { slowGpu: true }), dtype: 'keep' as const };
-  const ctx = { cache, settings: m.settings };
-  const prep = await prepareAll(jobsFor(m, sel, manifestFetch(m)), ctx);
-  const run = await runDownloads(prep.prepared, ctx);
+  const { run } = await downloadAll(m, sel, cache);
   expect(run.files.filter((f) => f.error)).toEqual([]);
   const before = hf.log.length;
   const found = await findCachedModels(cache, m);
