@@ -84,7 +84,7 @@ export async function openWebGpuHost(o: { repoRoot: string; chromiumPath?: strin
     return page;
   };
   // The Vulkan flags find a headless GPU; on a machine without one some builds then offer no adapter.
-  let browser = await launch(o.gpuFlags !== false);
+  let browser = await launch(o.gpuFlags !== false).catch(async (e) => { await new Promise((ok) => server.close(ok)); throw e; });
   let page = await open(browser);
   let adapter = await page.evaluate(() => (window as unknown as { adapterInfo(): Promise<WebGpuHost['adapter'] | null> }).adapterInfo());
   if (!adapter && o.gpuFlags !== false) {
@@ -94,7 +94,7 @@ export async function openWebGpuHost(o: { repoRoot: string; chromiumPath?: strin
     adapter = await page.evaluate(() => (window as unknown as { adapterInfo(): Promise<WebGpuHost['adapter'] | null> }).adapterInfo());
   }
   const close = async () => { await browser.close().catch(() => {}); await new Promise((ok) => server.close(ok)); };
-  if (!adapter) { await close(); throw new Error('Chromium offers no WebGPU adapter here (is there a GPU, and a Vulkan driver for it?).'); }
+  if (!adapter) { await close(); throw Object.assign(new Error('Chromium offers no WebGPU adapter here (is there a GPU, and a Vulkan driver for it?).'), { code: 'no-adapter' }); }
 
   return {
     adapter, browserVersion: browser.version(), close,

@@ -175,6 +175,16 @@ export function fp32Bytes(found: FoundFile[]): number {
   return found.reduce((a, f) => a + (f.detected.kind !== 'unknown' && 'dtype' in f.detected && f.detected.dtype === 'F16' ? 2 : 1) * f.bytes, 0);
 }
 
+/** Why the WebGPU route could not start, in both languages (no GPU adapter, or no browser). */
+export function webGpuStartError(e: unknown): GalleryError {
+  const err = e as Error & { code?: string };
+  if (err?.code === 'no-adapter') {
+    return new GalleryError({ en: 'Chromium offers no WebGPU adapter on this machine: is there a GPU, with a Vulkan driver? (--chromium PATH picks another browser.)', zh: '这台机器上的 Chromium 没有可用的 WebGPU 适配器：有显卡吗？装了它的 Vulkan 驱动吗？（可以用 --chromium 路径 换一个浏览器。）' }, 'render');
+  }
+  const why = (err?.message ?? String(e)).split('\n')[0];
+  return new GalleryError({ en: `Chromium could not be started: ${why} (--chromium PATH picks the browser).`, zh: `无法启动 Chromium：${why}（可以用 --chromium 路径 指定浏览器）。` }, 'render');
+}
+
 async function main(argv: string[]): Promise<number> {
   const opt = (name: string) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
   const repoRoot = resolve(process.env.IPA_REPO_ROOT ?? new URL('..', import.meta.url).pathname);
@@ -208,7 +218,7 @@ async function main(argv: string[]): Promise<number> {
     const common = { files, models, gallery, repoRoot, outDir: resolve(opt('--out') ?? join(repoRoot, 'public/gallery')), testNetworks: false, only: opt('--only')?.split(','), log: (l: string) => console.log(l) };
     let index: GalleryIndex;
     if (webgpu) {
-      const host = await openWebGpuHost({ repoRoot, chromiumPath: opt('--chromium') });
+      const host = await openWebGpuHost({ repoRoot, chromiumPath: opt('--chromium') }).catch((e) => { throw webGpuStartError(e); });
       try {
         if (host.adapter.fallback) throw new GalleryError({ en: `Chromium's only WebGPU adapter here is a software one (${host.adapter.description}): real networks would take hours. Run on a machine with a GPU.`, zh: `这里 Chromium 只有软件模拟的 WebGPU（${host.adapter.description}）：真实网络要跑几个小时。请在有显卡的机器上运行。` }, 'render');
         console.log(`WebGPU adapter: ${host.adapter.description}; ${host.adapter.f16 ? 'fp16' : 'fp32 (no shader-f16)'}`);
@@ -216,6 +226,11 @@ async function main(argv: string[]): Promise<number> {
           ...common, ask: host.ask, loadOptions: { floatType: host.adapter.f16 ? 'float16' : 'float32' },
           machine: { runtime: `Chromium ${host.browserVersion}, WebGPU`, device: host.adapter.description },
         });
+      } catch (e) {
+        if (e instanceof GalleryError) throw e;
+        // the page crashed or was lost (out of GPU memory, a driver reset): say so, not a stack
+        const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+        throw new GalleryError({ en: `The renderer page in Chromium failed: ${why}. If the GPU ran out of memory, close other GPU programs or render fewer entries at once (--only).`, zh: `Chromium 里的渲染页面出错：${why}。如果是显存不够，请关掉其他占用显卡的程序，或用 --only 一次少渲染几张。` }, 'render');
       } finally { await host.close(); }
     } else {
       const ort = await import('onnxruntime-web');

@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { afterAll, expect, test } from 'vitest';
 import * as ort from 'onnxruntime-web';
-import { renderGalleryToFolder } from '../../scripts/render-gallery-core';
+import { renderGalleryToFolder, webGpuStartError } from '../../scripts/render-gallery-core';
+import { openWebGpuHost } from '../../scripts/gallery-webgpu';
 import { entrySettings, galleryState, parseGallerySettings, type GallerySettingsFile } from '../../src/lib/live/gallery';
 import { decodePng, rgb8FromImages } from '../../src/lib/live/galleryPng';
 import { generate } from '../../src/lib/pipeline/generate';
@@ -87,4 +88,15 @@ test('render-gallery core: PNG = the pipeline’s own output; index.json has the
   const a = readFileSync(join(out, 'weight-0.7.png'));
   const b = readFileSync(join(out, 'ease-in.png'));
   expect(a.equals(b)).toBe(false);
+});
+
+test('the WebGPU route cannot start: no browser at that path, or no adapter — said in both languages', async () => {
+  const e = await openWebGpuHost({ repoRoot, chromiumPath: '/nonexistent/chromium' }).catch((x) => x);
+  expect(e).toBeInstanceOf(Error);
+  const noBrowser = webGpuStartError(e);
+  expect(noBrowser.text.en).toMatch(/^Chromium could not be started: .*--chromium PATH/);
+  expect(noBrowser.text.zh).toContain('无法启动 Chromium');
+  const noAdapter = webGpuStartError(Object.assign(new Error('x'), { code: 'no-adapter' }));
+  expect(noAdapter.text.en).toContain('no WebGPU adapter');
+  expect(noAdapter.text.zh).toContain('WebGPU 适配器');
 });
