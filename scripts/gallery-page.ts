@@ -5,6 +5,7 @@
  */
 import type * as Ort from 'onnxruntime-web';
 import { createPipelineHost } from '../src/lib/pipeline/host';
+import { isSoftwareAdapter } from '../src/lib/live/capability';
 import type { Reply, Request } from '../src/lib/pipeline/protocol';
 import { isWireFile, packWire, reviveWire } from './gallery-wire';
 
@@ -40,6 +41,6 @@ export function installHost(ort: typeof Ort): void {
     const a = await (navigator as unknown as { gpu?: { requestAdapter(o?: unknown): Promise<any> } }).gpu?.requestAdapter({ powerPreference: 'high-performance' });
     if (!a) return null;
     const i = a.info ?? {};
-    return { description: [i.vendor, i.architecture, i.description].filter(Boolean).join(' / '), f16: a.features.has('shader-f16'), fallback: Boolean(i.isFallbackAdapter ?? a.isFallbackAdapter) || /swiftshader/i.test(`${i.architecture} ${i.description}`) };
+    return { description: [i.vendor, i.architecture, i.description].filter(Boolean).join(' / '), f16: a.features.has('shader-f16'), fallback: isSoftwareAdapter({ isFallbackAdapter: a.isFallbackAdapter, info: i }) };
   };
 }

@@ -2,3 +2,4 @@
 // site does), so this bundle holds only the project's code.
 export { runBench, formatReport } from './page';
 export type { BenchConfig, BenchReport } from './page';
+export { isSoftwareAdapter } from '../../src/lib/live/capability';

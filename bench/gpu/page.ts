@@ -30,6 +30,7 @@ import { generate, type PipelineModelInfo } from '../../src/lib/pipeline/generat
 import type { GenerateSettings, PromptInput } from '../../src/lib/pipeline/settings';
 import type { SchedulerConfig } from '../../src/lib/schedulers';
 import { randomNetwork, rng, type Layout, type RandomNetwork } from './randomWeights';
+import { isSoftwareAdapter } from '../../src/lib/live/capability';
 
 type Json = Record<string, unknown>;
 
@@ -157,7 +158,7 @@ export async function runBench(ort: typeof Ort, c: BenchConfig, log: (line: stri
   const f16 = adapter.features.has('shader-f16');
   const floatType = c.floatType === 'auto' ? (f16 ? 'float16' : 'float32') : c.floatType;
   if (floatType === 'float16' && !f16) throw new Error(`float16 graphs need the adapter feature shader-f16, which this adapter (${[info.vendor, info.architecture, info.description].filter(Boolean).join(' / ') || 'no info'}) lacks (SwiftShader has none): use --tiny (fp32).`);
-  const fallback = Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter) || /swiftshader/i.test(`${info.architecture} ${info.description}`);
+  const fallback = isSoftwareAdapter({ isFallbackAdapter: adapter.isFallbackAdapter, info });
   if (c.mode === 'full' && fallback) throw new Error(`real sizes need a hardware adapter; this one (${[info.vendor, info.architecture].filter(Boolean).join(' / ')}) is a software fallback: use --tiny.`);
   const report: BenchReport = {
     mode: c.mode, floatType,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideCapability, defaultMemoryBudget, estimateMemory, GALLERY_FALLBACK, GB, probeWebGpu, type AdapterFacts, type ModelChoice } from './capability';
+import { decideCapability, isSoftwareAdapter, defaultMemoryBudget, estimateMemory, GALLERY_FALLBACK, GB, probeWebGpu, type AdapterFacts, type ModelChoice } from './capability';
 
 const choice: ModelChoice = { adapter: 'base', width: 512, height: 512, cfg: true };
 const good: AdapterFacts = { features: ['shader-f16'], limits: { maxBufferSize: 4 * GB, maxStorageBufferBindingSize: 2 * GB }, info: { vendor: 'nvidia', architecture: 'ampere' } };
@@ -59,6 +59,13 @@ describe('decideCapability', () => {
     const c = decideCapability({ kind: 'adapter', adapter: { ...good, features: [], isFallbackAdapter: true } }, { ...choice, width: 64, height: 64 }, { memoryBudget: 16 * GB });
     expect(c.verdict).toBe('warn');
     expect(c.messages.map((m) => m.code)).toEqual(['no-f16', 'software']);
+  });
+  it('SwiftShader named but not flagged as a fallback (headless Chromium): still software; a real GPU is not', () => {
+    const named = { ...good, features: [], info: { vendor: 'google', architecture: 'swiftshader' } };
+    expect(decideCapability({ kind: 'adapter', adapter: named }, { ...choice, width: 64, height: 64 }, { memoryBudget: 16 * GB }).messages.map((m) => m.code)).toContain('software');
+    expect(isSoftwareAdapter({ info: { architecture: 'swiftshader' } })).toBe(true);
+    expect(isSoftwareAdapter({ info: { vendor: 'nvidia', architecture: '', description: 'NVIDIA H200' } } as never)).toBe(false);
+    expect(isSoftwareAdapter({ info: { isFallbackAdapter: true } })).toBe(true);
   });
 });
 

@@ -9,6 +9,15 @@
  */
 
 export type Lang2 = 'en' | 'zh';
+
+/**
+ * A software adapter (the CPU emulating a GPU): flagged by the browser, or named SwiftShader,
+ * which Chromium's headless builds do not always flag. Shared by the lab, the GPU bench and the
+ * gallery's WebGPU route.
+ */
+export function isSoftwareAdapter(a: { isFallbackAdapter?: boolean; info?: { isFallbackAdapter?: boolean; architecture?: string; description?: string } }): boolean {
+  return Boolean(a.isFallbackAdapter ?? a.info?.isFallbackAdapter) || /swiftshader/i.test(`${a.info?.architecture ?? ''} ${a.info?.description ?? ''}`);
+}
 export type Bilingual = Record<Lang2, string>;
 
 /** What we read from a GPUAdapter (a plain object, so tests pass fakes). */
@@ -147,7 +156,7 @@ export function decideCapability(probe: Probe, choice: ModelChoice, o: DecideOpt
   const messages: CapabilityMessage[] = [];
   const f16 = features.has('shader-f16');
   const budget = o.memoryBudget ?? 4 * GB;
-  const fallback = a.isFallbackAdapter ?? a.info?.isFallbackAdapter ?? false;
+  const fallback = isSoftwareAdapter(a);
   const name = [a.info?.vendor, a.info?.architecture, a.info?.device, a.info?.description].filter(Boolean).join(' ') || null;
 
   const e16 = estimateMemory(choice, 'float16');
